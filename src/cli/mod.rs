@@ -1,0 +1,67 @@
+//! The `ovm` command: argument parsing, input reading and the subcommands. Bad input exits with
+//! code 2 and a one-line message; nothing here panics on input.
+
+mod input;
+mod run;
+mod statetest;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use input::{InputError, read_code_arg};
+
+/// Exit code for malformed input or usage.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// `ovm`: an EVM interpreter specialised for the Optimistic Virtual Machine.
+#[derive(Debug, Parser)]
+#[command(name = "ovm", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Disassemble bytecode: one `{pc:08x}: OP [0xIMMEDIATE]` line per instruction.
+    Disasm {
+        /// Bytecode: hex (with or without 0x), a file holding hex, or `-` for standard input.
+        code: String,
+    },
+    /// Run bytecode in one message call and print output, gas used and status as JSON.
+    Run(run::RunArgs),
+    /// Run ethereum/tests state tests (files or directories).
+    Statetest(statetest::StatetestArgs),
+}
+
+/// Runs the command line `args` (including the program name) and returns the exit code.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Disasm { code } => read_code_arg(&code).map(|bytes| {
+            print!("{}", crate::asm::disassemble(&bytes));
+            ExitCode::SUCCESS
+        }),
+        Command::Run(args) => run::run(args),
+        Command::Statetest(args) => statetest::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! The decoded instruction stream: raw code decoded once per (code hash, fork) into instructions
+//! with pre-decoded immediates, resolved jump destinations and per-basic-block gas and stack
+//! requirements (evmone's "advanced" analysis). The executor, the purity checker and the
+//! transpiler read this form; none of them walks raw code bytes.
+
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use bytes::Bytes;
+
+
+use crate::fork::Fork;
+use crate::opcode::{self, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
+use crate::primitives::{B256, Map, U256, keccak256};
+
+/// Internal opcode that starts a basic block which does not begin with a JUMPDEST (the code's
+/// entry, or a split of an overlong block). It is not an EVM instruction: tracers never see it.
+pub const BEGIN_BLOCK: u8 = 0xb0;
+const _: () = assert!(opcode::OPCODES[BEGIN_BLOCK as usize].is_none());
+
+/// Executable opcode of every byte that the decode fork does not define: it halts exceptionally,
+/// exactly like the designated INVALID.
+pub const UNDEFINED: u8 = opcode::INVALID;
+
+/// Marker in the jump table for code offsets that are not valid jump destinations.
+const NOT_A_JUMPDEST: u32 = u32::MAX;
+
+/// A block's static gas stays below this, so that the gas corrections in [`Instr::arg`] fit in
+/// 32 bits; longer blocks are split with [`BEGIN_BLOCK`].
+const MAX_BLOCK_GAS: u64 = 1 << 31;
+
+/// One decoded instruction (8 bytes).
+///
+/// `arg` depends on `op`: PUSH1..PUSH4 hold the value itself; PUSH5..PUSH32 an index into the
+/// push-value table; JUMPDEST and BEGIN_BLOCK the index of the block they start; JUMPI the block
+/// that starts after it (its fall-through); opcodes that read the gas left (GAS, CALL*, CREATE*,
+/// SSTORE) the static gas of the instructions after them in their block, which was charged
+/// ahead of time; PC the program counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct Instr {
+    /// The opcode to execute: the code byte if the fork defines it, [`UNDEFINED`] if not, or the
+    /// internal [`BEGIN_BLOCK`].
+    pub op: u8,
+    /// The byte in the code (for [`BEGIN_BLOCK`], the byte of the instruction that follows).
+    pub raw: u8,
+    /// Operand; see the type's documentation.
+    pub arg: u32,
+}
+
+/// What a basic block needs before it runs: its total static gas and stack bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct BlockInfo {
+    /// Sum of the static gas of the block's instructions.
+    pub gas: u32,
+    /// Minimum stack height on entry so that no instruction of the block underflows.
+    pub stack_required: u16,
+    /// Largest height increase during the block, relative to the entry height.
+    pub stack_max_growth: u16,
+}
+
+/// Code decoded for one fork. Build it with [`DecodedCode::new`] or fetch it from a [`CodeCache`].
+#[derive(Debug)]
+pub struct DecodedCode {
+    bytes: Bytes,
+    hash: B256,
+    fork: Fork,
+    instrs: Vec<Instr>,
+    pcs: Vec<u32>,
+    jump_table: Vec<u32>,
+    push_values: Vec<U256>,
+    blocks: Vec<BlockInfo>,
+}
+
+/// One instruction as the code spells it: where it is, its byte and its immediate bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Instruction<'a> {
+    /// Offset of the opcode byte in the code.
+    pub pc: usize,
+    /// The opcode byte.
+    pub opcode: u8,
+    /// The immediate bytes present in the code (shorter than the PUSH size when truncated).
+    pub immediate: &'a [u8],
+}
+
+impl Instruction<'_> {
+    /// `true` when a PUSH's immediate runs past the end of the code.
+    pub fn is_truncated(&self) -> bool {
+        self.immediate.len() < opcode::immediate_size(self.opcode)
+    }
+}
+
+/// Accumulates one basic block during decoding.
+struct BlockBuilder {
+    index: usize,
+    gas: u64,
+    height: i32,
+    required: i32,
+    growth: i32,
+    /// Instructions that read the gas left, with the block gas charged up to and including them.
+    gas_readers: Vec<(usize, u64)>,
+}
+
+impl BlockBuilder {
+    fn new(index: usize) -> BlockBuilder {
+        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0, gas_readers: Vec::new() }
+    }
+
+    fn add(&mut self, gas: u16, inputs: u8, outputs: u8) {
+        self.gas += u64::from(gas);
+        self.required = self.required.max(i32::from(inputs) - self.height);
+        self.height += i32::from(outputs) - i32::from(inputs);
+        self.growth = self.growth.max(self.height);
+    }
+
+    /// Writes the block's summary and the gas corrections of its gas readers.
+    fn finish(self, instrs: &mut [Instr], blocks: &mut [BlockInfo]) {
+        for (at, charged) in self.gas_readers {
+            instrs[at].arg = (self.gas - charged) as u32;
+        }
+        // A block needing more than 1024 items, or growing by more, can never run; saturating
+        // at u16::MAX keeps the entry check failing as it must.
+        blocks[self.index] = BlockInfo {
+            gas: self.gas as u32,
+            stack_required: self.required.clamp(0, i32::from(u16::MAX)) as u16,
+            stack_max_growth: self.growth.clamp(0, i32::from(u16::MAX)) as u16,
+        };
+    }
+}
+
+impl DecodedCode {
+    /// Decodes `bytes` for `fork`. Decoding never fails: bytes the fork does not define decode
+    /// to [`UNDEFINED`], and a PUSH truncated by the end of the code reads zeros, as in the EVM.
+    pub fn new(bytes: Bytes, fork: Fork) -> DecodedCode {
+        let hash = keccak256(&bytes);
+        DecodedCode::with_hash(bytes, hash, fork)
+    }
+
+    /// Like [`DecodedCode::new`] when the caller already knows `keccak256(bytes)`.
+    pub fn with_hash(bytes: Bytes, hash: B256, fork: Fork) -> DecodedCode {
+        let code: &[u8] = &bytes;
+        let len = code.len();
+        let gas_table = &crate::gas::GasSchedule::new(fork).static_gas;
+        let mut instrs: Vec<Instr> = Vec::with_capacity(len + 2);
+        let mut pcs: Vec<u32> = Vec::with_capacity(len + 2);
+        let mut jump_table = alloc::vec![NOT_A_JUMPDEST; len];
+        let mut push_values: Vec<U256> = Vec::new();
+        let mut blocks: Vec<BlockInfo> = Vec::new();
+
+        let mut block = BlockBuilder::new(0);
+        blocks.push(BlockInfo::default());
+        let begin_block = |instrs: &mut Vec<Instr>, pcs: &mut Vec<u32>, index: usize, pc: usize| {
+            instrs.push(Instr {
+                op: BEGIN_BLOCK,
+                raw: code.get(pc).copied().unwrap_or(STOP),
+                arg: index as u32,
+            });
+            pcs.push(pc as u32);
+        };
+        if code.first() != Some(&JUMPDEST) {
+            begin_block(&mut instrs, &mut pcs, 0, 0);
+        }
+
+        let mut pc = 0usize;
+        while pc < len {
+            let raw = code[pc];
+            let info = opcode::info_in(raw, fork);
+            let op = if info.is_some() { raw } else { UNDEFINED };
+            let (gas, inputs, outputs, flags) = match info {
+                Some(i) => (gas_table[raw as usize], i.inputs, i.outputs, i.flags),
+                None => (0, 0, 0, OpFlags::TERMINATES),
+            };
+            let imm_size = opcode::immediate_size(raw);
+
+            if op == JUMPDEST {
+                // A JUMPDEST always starts a block: it is where jumps land.
+                let index = blocks.len();
+                blocks.push(BlockInfo::default());
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                jump_table[pc] = instrs.len() as u32;
+            } else if block.gas + u64::from(gas) >= MAX_BLOCK_GAS {
+                let index = blocks.len();
+                blocks.push(BlockInfo::default());
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                begin_block(&mut instrs, &mut pcs, index, pc);
+            }
+
+            block.add(gas, inputs, outputs);
+            let arg = match op {
+                JUMPDEST => block.index as u32,
+                PC => pc as u32,
+                PUSH1..=PUSH32 => {
+                    let start = pc + 1;
+                    let end = (start + imm_size).min(len);
+                    let mut word = [0u8; 32];
+                    // Bytes past the end of the code read as zero (the value is right-padded).
+                    word[32 - imm_size..32 - imm_size + (end - start)].copy_from_slice(&code[start..end]);
+                    if op <= PUSH4 {
+                        u32::from_be_bytes([word[28], word[29], word[30], word[31]])
+                    } else {
+                        push_values.push(U256::from_be_bytes(word));
+                        (push_values.len() - 1) as u32
+                    }
+                }
+                _ => 0,
+            };
+            if flags.contains(OpFlags::READS_GAS) {
+                block.gas_readers.push((instrs.len(), block.gas));
+            }
+            instrs.push(Instr { op, raw, arg });
+            pcs.push(pc as u32);
+
+            if op == JUMPI || flags.contains(OpFlags::TERMINATES) {
+                // The next instruction starts a block: JUMPI's fall-through (checked by JUMPI),
+                // or dead code that only a JUMPDEST can make reachable again.
+                let index = blocks.len();
+                blocks.push(BlockInfo::default());
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                if op == JUMPI {
+                    instrs.last_mut().expect("just pushed").arg = index as u32;
+                }
+            }
+            pc += 1 + imm_size;
+        }
+        // Running off the end of the code is a STOP.
+        instrs.push(Instr { op: STOP, raw: STOP, arg: 0 });
+        pcs.push(len as u32);
+        block.finish(&mut instrs, &mut blocks);
+
+        DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+    }
+
+    /// The raw code.
+    #[inline]
+    pub fn bytes(&self) -> &Bytes {
+        &self.bytes
+    }
+
+    /// Keccak-256 of the raw code.
+    #[inline]
+    pub fn hash(&self) -> B256 {
+        self.hash
+    }
+
+    /// The fork this code was decoded for.
+    #[inline]
+    pub fn fork(&self) -> Fork {
+        self.fork
+    }
+
+    /// The executable instructions, ending with a STOP at the end of the code.
+    #[inline]
+    pub fn instrs(&self) -> &[Instr] {
+        &self.instrs
+    }
+
+    /// The program counter of instruction `index`.
+    #[inline]
+    pub fn pc(&self, index: usize) -> usize {
+        self.pcs[index] as usize
+    }
+
+    /// The basic block with this index.
+    #[inline]
+    pub fn block(&self, index: u32) -> &BlockInfo {
+        &self.blocks[index as usize]
+    }
+
+    /// Number of basic blocks.
+    pub fn block_count(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// The value pushed by the PUSH instruction `instr`.
+    #[inline]
+    pub fn push_value(&self, instr: &Instr) -> U256 {
+        if instr.op <= PUSH4 {
+            U256::from(instr.arg)
+        } else {
+            self.push_values[instr.arg as usize]
+        }
+    }
+
+    /// The PUSH5..PUSH32 value stored at `index` (see [`Instr::arg`]).
+    #[inline]
+    pub fn wide_push_value(&self, index: u32) -> &U256 {
+        &self.push_values[index as usize]
+    }
+
+    /// The instruction index of the JUMPDEST at `destination`, or `None` when `destination` is
+    /// not a valid jump destination (out of range, not a JUMPDEST, or inside PUSH data).
+    #[inline]
+    pub fn jump_target(&self, destination: U256) -> Option<usize> {
+        let pc = usize::try_from(destination).ok()?;
+        match self.jump_table.get(pc) {
+            Some(&index) if index != NOT_A_JUMPDEST => Some(index as usize),
+            _ => None,
+        }
+    }
+
+    /// `true` when `pc` is a JUMPDEST opcode that is not PUSH data.
+    pub fn is_jumpdest(&self, pc: usize) -> bool {
+        self.jump_table.get(pc).is_some_and(|&i| i != NOT_A_JUMPDEST)
+    }
+
+    /// The code's instructions as written, in order (without internal markers and without the
+    /// implicit final STOP).
+    pub fn instructions(&self) -> impl Iterator<Item = Instruction<'_>> + '_ {
+        let code: &[u8] = &self.bytes;
+        self.instrs
+            .iter()
+            .zip(self.pcs.iter())
+            .filter(move |(i, pc)| i.op != BEGIN_BLOCK && (**pc as usize) < code.len())
+            .map(move |(i, &pc)| {
+                let pc = pc as usize;
+                let end = (pc + 1 + opcode::immediate_size(i.raw)).min(code.len());
+                Instruction { pc, opcode: i.raw, immediate: &code[pc + 1..end] }
+            })
+    }
+
+    /// Heap bytes held by this decoding (for cache accounting).
+    pub fn heap_size(&self) -> usize {
+        self.bytes.len()
+            + self.instrs.capacity() * core::mem::size_of::<Instr>()
+            + self.pcs.capacity() * 4
+            + self.jump_table.capacity() * 4
+            + self.push_values.capacity() * 32
+            + self.blocks.capacity() * core::mem::size_of::<BlockInfo>()
+    }
+}
+
+/// Decoded code shared by every frame and transaction that runs it, keyed by code hash, for one
+/// fork. Decoding happens once per code; later lookups are a hash-map probe.
+#[derive(Debug)]
+pub struct CodeCache {
+    fork: Fork,
+    entries: Map<B256, Arc<DecodedCode>>,
+}
+
+impl CodeCache {
+    /// An empty cache for `fork`.
+    pub fn new(fork: Fork) -> CodeCache {
+        CodeCache { fork, entries: Map::default() }
+    }
+
+    /// The fork the cached code is decoded for.
+    pub fn fork(&self) -> Fork {
+        self.fork
+    }
+
+    /// The decoded form of `bytes`, whose hash is `hash`, decoding it on first use.
+    pub fn get_or_decode(&mut self, hash: B256, bytes: &Bytes) -> Arc<DecodedCode> {
+        let fork = self.fork;
+        self.entries
+            .entry(hash)
+            .or_insert_with(|| Arc::new(DecodedCode::with_hash(bytes.clone(), hash, fork)))
+            .clone()
+    }
+
+    /// Number of cached codes.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Drops every entry.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::Asm;
+    use crate::opcode::*;
+
+    fn decode(code: &[u8]) -> DecodedCode {
+        DecodedCode::new(Bytes::copy_from_slice(code), Fork::Cancun)
+    }
+
+    #[test]
+    fn push_data_is_not_a_jumpdest() {
+        // PUSH2 0x5b5b JUMPDEST
+        let d = decode(&[PUSH2, JUMPDEST, JUMPDEST, JUMPDEST]);
+        assert!(!d.is_jumpdest(1));
+        assert!(!d.is_jumpdest(2));
+        assert!(d.is_jumpdest(3));
+        assert_eq!(d.jump_target(U256::from(3)), Some(2)); // BEGIN_BLOCK, PUSH2, JUMPDEST
+        assert_eq!(d.jump_target(U256::from(1)), None);
+        assert_eq!(d.jump_target(U256::MAX), None);
+    }
+
+    #[test]
+    fn truncated_push_reads_zeros() {
+        let d = decode(&[PUSH3, 0xaa]);
+        let push = d.instrs().iter().find(|i| i.op == PUSH3).unwrap();
+        assert_eq!(d.push_value(push), U256::from(0xaa0000u32));
+        let d = decode(&[PUSH32, 0x01]);
+        let push = d.instrs().iter().find(|i| i.op == PUSH32).unwrap();
+        assert_eq!(d.push_value(push), U256::from(1) << 248);
+        let all: Vec<_> = d.instructions().collect();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].is_truncated());
+    }
+
+    #[test]
+    fn blocks_sum_static_gas_and_stack_bounds() {
+        // PUSH1 1 PUSH1 2 ADD POP | JUMPDEST STOP
+        let d = decode(&Asm::new().push(1).push(2).op(ADD).op(POP).op(JUMPDEST).op(STOP).into_bytes());
+        assert_eq!(d.instrs()[0].op, BEGIN_BLOCK);
+        let entry = d.block(0);
+        assert_eq!(entry.gas, 3 + 3 + 3 + 2);
+        assert_eq!(entry.stack_required, 0);
+        assert_eq!(entry.stack_max_growth, 2);
+        let jumpdest = d.instrs().iter().find(|i| i.op == JUMPDEST).unwrap();
+        assert_eq!(d.block(jumpdest.arg).gas, 1);
+    }
+
+    #[test]
+    fn gas_readers_record_the_rest_of_their_block() {
+        // GAS PUSH1 0 ADD STOP: 3 + 3 of static gas follow GAS.
+        let d = decode(&Asm::new().op(GAS).push(0).op(ADD).op(STOP).into_bytes());
+        let gas = d.instrs().iter().find(|i| i.op == GAS).unwrap();
+        assert_eq!(gas.arg, 6);
+    }
+
+    #[test]
+    fn undefined_and_fork_gated_bytes_decode_to_invalid() {
+        let d = DecodedCode::new(Bytes::from_static(&[PUSH0, 0x0c]), Fork::London);
+        let ops: Vec<u8> = d.instrs().iter().map(|i| i.op).collect();
+        assert_eq!(ops, [BEGIN_BLOCK, UNDEFINED, UNDEFINED, STOP]);
+        let d = DecodedCode::new(Bytes::from_static(&[PUSH0]), Fork::Shanghai);
+        assert_eq!(d.instrs()[1].op, PUSH0);
+    }
+
+    #[test]
+    fn jumpi_fallthrough_starts_a_block() {
+        let d = decode(&Asm::new().push(0).push(0).op(JUMPI).push(1).op(STOP).into_bytes());
+        let jumpi = d.instrs().iter().find(|i| i.op == JUMPI).unwrap();
+        assert_eq!(d.block(jumpi.arg).gas, 3);
+        assert_eq!(d.block(0).gas, 16);
+    }
+
+    #[test]
+    fn overlong_blocks_are_split() {
+        // 70000 CREATEs cost 2.24e9 gas of static gas in one straight line.
+        let code = alloc::vec![CREATE; 70_000];
+        let d = decode(&code);
+        let begins = d.instrs().iter().filter(|i| i.op == BEGIN_BLOCK).count();
+        assert_eq!(begins, 2);
+        assert!((0..d.block_count() as u32).all(|b| u64::from(d.block(b).gas) < MAX_BLOCK_GAS));
+    }
+
+    #[test]
+    fn cache_decodes_once() {
+        let mut cache = CodeCache::new(Fork::Cancun);
+        let bytes = Bytes::from_static(&[PUSH1, 1, STOP]);
+        let hash = keccak256(&bytes);
+        let a = cache.get_or_decode(hash, &bytes);
+        let b = cache.get_or_decode(hash, &bytes);
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(cache.len(), 1);
+    }
+}

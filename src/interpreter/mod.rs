@@ -1,0 +1,557 @@
+//! The interpreter: runs one frame's decoded instruction stream until the frame ends or needs a
+//! sub-call. It never recurses: CALL and CREATE return an [`Action`] to the frame loop in
+//! [`crate::evm`], which runs the callee and later resumes the caller.
+//!
+//! Two modes share one handler set. Untraced, static gas and stack bounds are checked once per
+//! basic block (on JUMPDEST, BEGIN_BLOCK and JUMPI's fall-through) and handlers touch the stack
+//! without bounds checks. Traced, the same checks run per instruction from the opcode table, so
+//! that every step reports exact gas.
+
+mod instructions;
+pub mod memory;
+pub mod stack;
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+
+use bytes::Bytes;
+
+pub use memory::{MEMORY_LIMIT, Memory};
+pub use stack::{STACK_LIMIT, Stack};
+
+use crate::decode::{BEGIN_BLOCK, BlockInfo, DecodedCode};
+use crate::env::Env;
+use crate::opcode::*;
+use crate::primitives::{Address, U256};
+use crate::spec::Spec;
+use crate::state::{Checkpoint, DatabaseError, JournaledState};
+use crate::tracer::{FrameKind, Step, Tracer};
+
+/// How a frame ended, or why a call or creation never started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum ExitReason {
+    /// STOP, or the end of the code.
+    Stop,
+    /// RETURN.
+    Return,
+    /// SELFDESTRUCT.
+    SelfDestruct,
+    /// REVERT: state changes undone, unused gas returned.
+    Revert,
+    /// Not enough gas.
+    OutOfGas,
+    /// An instruction needed more stack items than there were.
+    StackUnderflow,
+    /// The stack would exceed 1024 items.
+    StackOverflow,
+    /// JUMP or JUMPI to something that is not a JUMPDEST.
+    InvalidJump,
+    /// INVALID, or a byte the fork does not define.
+    InvalidOpcode,
+    /// A state change inside STATICCALL (EIP-214).
+    StaticStateChange,
+    /// RETURNDATACOPY past the end of the return data (EIP-211).
+    ReturnDataOutOfBounds,
+    /// CREATE/CREATE2 onto an account with code, nonce or storage (EIP-684, EIP-7610).
+    CreateCollision,
+    /// Deployed code larger than 24576 bytes (EIP-170).
+    CodeSizeLimit,
+    /// Deployed code starting with 0xEF (EIP-3541).
+    InvalidCodePrefix,
+    /// Initcode larger than 49152 bytes (EIP-3860).
+    InitcodeSizeLimit,
+    /// The creator's nonce is at its maximum (EIP-2681).
+    NonceOverflow,
+    /// A precompile rejected its input.
+    PrecompileFailure,
+    /// The call would exceed depth 1024; the gas is returned.
+    CallTooDeep,
+    /// The caller cannot pay the value; the gas is returned.
+    InsufficientBalance,
+}
+
+impl ExitReason {
+    /// STOP, RETURN or SELFDESTRUCT.
+    #[inline]
+    pub fn is_success(self) -> bool {
+        matches!(self, ExitReason::Stop | ExitReason::Return | ExitReason::SelfDestruct)
+    }
+
+    /// REVERT.
+    #[inline]
+    pub fn is_revert(self) -> bool {
+        self == ExitReason::Revert
+    }
+
+    /// An exceptional halt: the frame's changes are undone and all its gas is consumed.
+    #[inline]
+    pub fn is_exceptional(self) -> bool {
+        !self.is_success()
+            && !self.is_revert()
+            && !matches!(self, ExitReason::CallTooDeep | ExitReason::InsufficientBalance)
+    }
+
+    /// The name used in EIP-3155 traces and JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExitReason::Stop => "stop",
+            ExitReason::Return => "return",
+            ExitReason::SelfDestruct => "selfdestruct",
+            ExitReason::Revert => "execution reverted",
+            ExitReason::OutOfGas => "out of gas",
+            ExitReason::StackUnderflow => "stack underflow",
+            ExitReason::StackOverflow => "stack limit reached 1024",
+            ExitReason::InvalidJump => "invalid jump destination",
+            ExitReason::InvalidOpcode => "invalid opcode",
+            ExitReason::StaticStateChange => "write protection",
+            ExitReason::ReturnDataOutOfBounds => "return data out of bounds",
+            ExitReason::CreateCollision => "contract address collision",
+            ExitReason::CodeSizeLimit => "max code size exceeded",
+            ExitReason::InvalidCodePrefix => "invalid code: must not begin with 0xef",
+            ExitReason::InitcodeSizeLimit => "max initcode size exceeded",
+            ExitReason::NonceOverflow => "nonce uint64 overflow",
+            ExitReason::PrecompileFailure => "precompile failed",
+            ExitReason::CallTooDeep => "max call depth exceeded",
+            ExitReason::InsufficientBalance => "insufficient balance for transfer",
+        }
+    }
+}
+
+/// The message a frame runs: who called what, with which value and data.
+#[derive(Clone, Debug)]
+pub struct Message {
+    /// CALLER.
+    pub caller: Address,
+    /// ADDRESS: the account whose storage and balance the code works on.
+    pub address: Address,
+    /// The account the code was loaded from (differs for CALLCODE and DELEGATECALL).
+    pub code_address: Address,
+    /// CALLVALUE.
+    pub value: U256,
+    /// Call data (empty for creations).
+    pub input: Bytes,
+    /// Inside a STATICCALL: no state changes allowed.
+    pub is_static: bool,
+    /// Depth: 0 for the transaction's own frame.
+    pub depth: usize,
+}
+
+/// A sub-call the interpreter asks the frame loop to run.
+#[derive(Clone, Debug)]
+pub struct CallRequest {
+    /// The opcode that asked.
+    pub kind: FrameKind,
+    /// The callee's message.
+    pub message: Message,
+    /// Whether `message.value` actually moves from caller to callee (CALL only).
+    pub transfers_value: bool,
+    /// Gas for the callee, including any stipend.
+    pub gas: u64,
+}
+
+/// A creation the interpreter asks the frame loop to run.
+#[derive(Clone, Debug)]
+pub struct CreateRequest {
+    /// CREATE or CREATE2.
+    pub kind: FrameKind,
+    /// The creating account.
+    pub caller: Address,
+    /// Endowment.
+    pub value: U256,
+    /// The initcode.
+    pub init_code: Bytes,
+    /// CREATE2's salt.
+    pub salt: Option<U256>,
+    /// Gas for the initcode.
+    pub gas: u64,
+    /// Depth of the new frame.
+    pub depth: usize,
+}
+
+/// Why [`run`] returned.
+#[derive(Debug)]
+pub enum Action {
+    /// The frame ended; its output (RETURN or REVERT data) is in [`Frame::output`].
+    Exit(ExitReason),
+    /// The frame needs this call run; resume it with [`Frame::resume`].
+    Call(Box<CallRequest>),
+    /// The frame needs this creation run; resume it with [`Frame::resume`].
+    Create(Box<CreateRequest>),
+    /// The state could not be read: execution must stop altogether.
+    Fatal(DatabaseError),
+}
+
+impl From<DatabaseError> for Action {
+    fn from(e: DatabaseError) -> Self {
+        Action::Fatal(e)
+    }
+}
+
+impl From<ExitReason> for Action {
+    fn from(e: ExitReason) -> Self {
+        Action::Exit(e)
+    }
+}
+
+/// What a suspended frame waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pending {
+    /// Nothing: the frame has not started or is running.
+    Nothing,
+    /// A call whose output goes to memory `[offset, offset + len)`.
+    Call {
+        /// Where the output goes.
+        offset: usize,
+        /// How many bytes of it at most.
+        len: usize,
+        /// Static gas of the rest of the block, given back for the call and charged again after.
+        correction: u64,
+    },
+    /// A creation.
+    Create {
+        /// As for calls.
+        correction: u64,
+    },
+}
+
+/// How a frame that [`run`] started was made, for the frame loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameOrigin {
+    /// A message call; the output is copied to the caller's memory.
+    Call,
+    /// A creation of the contract at this address; the output is its code.
+    Create(Address),
+}
+
+/// The result of a finished call or creation, handed back to the frame that asked for it.
+#[derive(Clone, Debug)]
+pub struct SubResult {
+    /// How it ended.
+    pub reason: ExitReason,
+    /// Gas not used (returned to the caller).
+    pub gas_left: u64,
+    /// Return or revert data.
+    pub output: Bytes,
+    /// The created address, for successful creations.
+    pub created: Option<Address>,
+}
+
+/// One call or creation frame: its code, position, stack, memory, gas and message.
+#[derive(Debug)]
+pub struct Frame {
+    pub(crate) code: Arc<DecodedCode>,
+    pub(crate) ip: usize,
+    pub(crate) stack: Stack,
+    pub(crate) memory: Memory,
+    pub(crate) gas: u64,
+    pub(crate) message: Message,
+    pub(crate) return_data: Bytes,
+    pub(crate) output: Bytes,
+    pub(crate) checkpoint: Checkpoint,
+    pub(crate) origin: FrameOrigin,
+    pub(crate) pending: Pending,
+}
+
+impl Frame {
+    /// A frame ready to run `code` from its first instruction.
+    pub(crate) fn new(
+        code: Arc<DecodedCode>,
+        message: Message,
+        gas: u64,
+        checkpoint: Checkpoint,
+        origin: FrameOrigin,
+        stack: Stack,
+        memory: Memory,
+    ) -> Frame {
+        Frame {
+            code,
+            ip: 0,
+            stack,
+            memory,
+            gas,
+            message,
+            return_data: Bytes::new(),
+            output: Bytes::new(),
+            checkpoint,
+            origin,
+            pending: Pending::Nothing,
+        }
+    }
+
+    /// Gas left.
+    pub fn gas(&self) -> u64 {
+        self.gas
+    }
+
+    /// The message this frame runs.
+    pub fn message(&self) -> &Message {
+        &self.message
+    }
+
+    /// RETURN or REVERT data, once the frame has ended.
+    pub fn output(&self) -> &Bytes {
+        &self.output
+    }
+
+    /// How the frame was made.
+    pub fn origin(&self) -> FrameOrigin {
+        self.origin
+    }
+
+    /// The checkpoint taken when the frame started.
+    pub fn checkpoint(&self) -> Checkpoint {
+        self.checkpoint
+    }
+
+    /// Takes the stack and memory back for reuse.
+    pub(crate) fn into_parts(self) -> (Stack, Memory) {
+        (self.stack, self.memory)
+    }
+
+    /// Delivers the result of the call or creation this frame waits for. `Err` when the frame
+    /// cannot continue: it cannot pay again the static gas of the rest of its block.
+    pub(crate) fn resume(&mut self, result: SubResult) -> Result<(), ExitReason> {
+        self.gas += result.gas_left;
+        match core::mem::replace(&mut self.pending, Pending::Nothing) {
+            Pending::Call { offset, len, correction } => {
+                let n = len.min(result.output.len());
+                self.memory.store(offset, &result.output[..n]);
+                // SAFETY: CALL popped at least 7 items before suspending, so one push fits.
+                unsafe { self.stack.push(U256::from(result.reason.is_success() as u8)) };
+                self.return_data = result.output;
+                self.charge_correction(correction)
+            }
+            Pending::Create { correction } => {
+                let word = result.created.map_or(U256::ZERO, Address::to_word);
+                // SAFETY: CREATE popped at least 3 items before suspending, so one push fits.
+                unsafe { self.stack.push(word) };
+                // EIP-211: after a creation, the return data is the revert data, or empty.
+                self.return_data = if result.reason.is_revert() { result.output } else { Bytes::new() };
+                self.charge_correction(correction)
+            }
+            Pending::Nothing => Ok(()),
+        }
+    }
+
+    fn charge_correction(&mut self, correction: u64) -> Result<(), ExitReason> {
+        match self.gas.checked_sub(correction) {
+            Some(gas) => {
+                self.gas = gas;
+                Ok(())
+            }
+            None => {
+                self.gas = 0;
+                Err(ExitReason::OutOfGas)
+            }
+        }
+    }
+}
+
+/// What the interpreter can reach outside its frame: the journaled state and the environment.
+pub struct Host<'s, 'db> {
+    /// The state.
+    pub state: &'s mut JournaledState<'db>,
+    /// The environment.
+    pub env: &'s Env,
+}
+
+impl core::fmt::Debug for Host<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Host").field("env", self.env).finish_non_exhaustive()
+    }
+}
+
+/// Takes `cost` from the frame's gas, or fails with out-of-gas.
+#[inline(always)]
+pub(crate) fn charge(frame: &mut Frame, cost: u64) -> Result<(), ExitReason> {
+    if frame.gas < cost {
+        return Err(ExitReason::OutOfGas);
+    }
+    frame.gas -= cost;
+    Ok(())
+}
+
+/// Checks a block's requirements and charges its static gas.
+#[inline(always)]
+fn enter_block(frame: &mut Frame, block: &BlockInfo) -> Result<(), ExitReason> {
+    let height = frame.stack.len();
+    if height < block.stack_required as usize {
+        return Err(ExitReason::StackUnderflow);
+    }
+    if height + block.stack_max_growth as usize > STACK_LIMIT {
+        return Err(ExitReason::StackOverflow);
+    }
+    charge(frame, u64::from(block.gas))
+}
+
+/// Per-instruction checks of traced execution: stack bounds and static gas from the opcode table.
+#[inline(always)]
+fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReason> {
+    if let Some(info) = info_in(op, S::FORK) {
+        let height = frame.stack.len();
+        if height < info.inputs as usize {
+            return Err(ExitReason::StackUnderflow);
+        }
+        if height - info.inputs as usize + info.outputs as usize > STACK_LIMIT {
+            return Err(ExitReason::StackOverflow);
+        }
+    }
+    charge(frame, u64::from(S::GAS.static_gas[op as usize]))
+}
+
+/// Runs `frame` until it ends or needs a sub-call.
+pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>, tracer: &mut T) -> Action {
+    use instructions::*;
+
+    let code = Arc::clone(&frame.code);
+    let instrs = code.instrs();
+    let mut ip = frame.ip;
+    loop {
+        let instr = instrs[ip];
+        ip += 1;
+        // Untraced, the static gas of the block after a gas-reading instruction was charged
+        // ahead of time; traced, nothing was.
+        let correction = if T::ENABLED { 0 } else { u64::from(instr.arg) };
+        let gas_before = frame.gas;
+        if T::ENABLED {
+            if instr.op == BEGIN_BLOCK {
+                continue;
+            }
+            tracer.step(&Step {
+                pc: code.pc(ip - 1),
+                opcode: instr.raw,
+                gas: frame.gas,
+                stack: frame.stack.as_slice(),
+                memory: frame.memory.as_slice(),
+                depth: frame.message.depth + 1,
+                return_data: &frame.return_data,
+                refund: host.state.refund(),
+            });
+            if let Err(reason) = enter_instruction::<S>(frame, instr.op) {
+                tracer.step_end(gas_before - frame.gas, Some(reason));
+                frame.ip = ip;
+                return Action::Exit(reason);
+            }
+        }
+
+        let result: Result<(), Action> = match instr.op {
+            BEGIN_BLOCK | JUMPDEST => {
+                if T::ENABLED {
+                    Ok(())
+                } else {
+                    enter_block(frame, code.block(instr.arg)).map_err(Action::Exit)
+                }
+            }
+            STOP => Err(Action::Exit(ExitReason::Stop)),
+            ADD => arithmetic::add(frame),
+            MUL => arithmetic::mul(frame),
+            SUB => arithmetic::sub(frame),
+            DIV => arithmetic::div(frame),
+            SDIV => arithmetic::sdiv(frame),
+            MOD => arithmetic::rem(frame),
+            SMOD => arithmetic::smod(frame),
+            ADDMOD => arithmetic::addmod(frame),
+            MULMOD => arithmetic::mulmod(frame),
+            EXP => arithmetic::exp::<S>(frame),
+            SIGNEXTEND => arithmetic::signextend(frame),
+            LT => bitwise::lt(frame),
+            GT => bitwise::gt(frame),
+            SLT => bitwise::slt(frame),
+            SGT => bitwise::sgt(frame),
+            EQ => bitwise::eq(frame),
+            ISZERO => bitwise::iszero(frame),
+            AND => bitwise::and(frame),
+            OR => bitwise::or(frame),
+            XOR => bitwise::xor(frame),
+            NOT => bitwise::not(frame),
+            BYTE => bitwise::byte(frame),
+            SHL => bitwise::shl(frame),
+            SHR => bitwise::shr(frame),
+            SAR => bitwise::sar(frame),
+            KECCAK256 => memory::keccak256(frame),
+            ADDRESS => environment::address(frame),
+            BALANCE => host::balance::<S>(frame, host),
+            ORIGIN => environment::origin(frame, host),
+            CALLER => environment::caller(frame),
+            CALLVALUE => environment::callvalue(frame),
+            CALLDATALOAD => environment::calldataload(frame),
+            CALLDATASIZE => environment::calldatasize(frame),
+            CALLDATACOPY => environment::calldatacopy(frame),
+            CODESIZE => environment::codesize(frame),
+            CODECOPY => environment::codecopy(frame),
+            GASPRICE => environment::gasprice(frame, host),
+            EXTCODESIZE => host::extcodesize::<S>(frame, host),
+            EXTCODECOPY => host::extcodecopy::<S>(frame, host),
+            RETURNDATASIZE => environment::returndatasize(frame),
+            RETURNDATACOPY => environment::returndatacopy(frame),
+            EXTCODEHASH => host::extcodehash::<S>(frame, host),
+            BLOCKHASH => host::blockhash(frame, host),
+            COINBASE => environment::coinbase(frame, host),
+            TIMESTAMP => environment::timestamp(frame, host),
+            NUMBER => environment::number(frame, host),
+            PREVRANDAO => environment::prevrandao::<S>(frame, host),
+            GASLIMIT => environment::gaslimit(frame, host),
+            CHAINID => environment::chainid(frame, host),
+            SELFBALANCE => host::selfbalance(frame, host),
+            BASEFEE => environment::basefee(frame, host),
+            BLOBHASH => environment::blobhash(frame, host),
+            BLOBBASEFEE => environment::blobbasefee(frame, host),
+            POP => stack::pop(frame),
+            MLOAD => memory::mload(frame),
+            MSTORE => memory::mstore(frame),
+            MSTORE8 => memory::mstore8(frame),
+            SLOAD => host::sload::<S>(frame, host),
+            SSTORE => host::sstore::<S>(frame, host, correction),
+            JUMP => match control::jump(frame, &code) {
+                Ok(target) => {
+                    ip = target;
+                    Ok(())
+                }
+                Err(e) => Err(e),
+            },
+            JUMPI => match control::jumpi(frame, &code) {
+                Ok(Some(target)) => {
+                    ip = target;
+                    Ok(())
+                }
+                Ok(None) if !T::ENABLED => enter_block(frame, code.block(instr.arg)).map_err(Action::Exit),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            },
+            PC => stack::push_word(frame, U256::from(instr.arg)),
+            MSIZE => memory::msize(frame),
+            GAS => stack::push_word(frame, U256::from(frame.gas + correction)),
+            TLOAD => host::tload(frame, host),
+            TSTORE => host::tstore(frame, host),
+            MCOPY => memory::mcopy(frame),
+            PUSH0 => stack::push_word(frame, U256::ZERO),
+            PUSH1..=PUSH4 => stack::push_word(frame, U256::from(instr.arg)),
+            PUSH5..=PUSH32 => stack::push_word(frame, *code.wide_push_value(instr.arg)),
+            DUP1..=DUP16 => stack::dup(frame, (instr.op - DUP1 + 1) as usize),
+            SWAP1..=SWAP16 => stack::swap(frame, (instr.op - SWAP1 + 1) as usize),
+            LOG0..=LOG4 => host::log(frame, host, tracer, (instr.op - LOG0) as usize),
+            CREATE | CREATE2 => system::create::<S>(frame, instr.op, correction),
+            CALL | CALLCODE | DELEGATECALL | STATICCALL => system::call::<S>(frame, host, instr.op, correction),
+            RETURN => control::ret(frame, ExitReason::Return),
+            REVERT => control::ret(frame, ExitReason::Revert),
+            SELFDESTRUCT => system::selfdestruct::<S>(frame, host),
+            _ => Err(Action::Exit(ExitReason::InvalidOpcode)),
+        };
+
+        if T::ENABLED {
+            let error = match &result {
+                Err(Action::Exit(reason)) if !reason.is_success() && !reason.is_revert() => Some(*reason),
+                _ => None,
+            };
+            tracer.step_end(gas_before.saturating_sub(frame.gas), error);
+        }
+        if let Err(action) = result {
+            frame.ip = ip;
+            return action;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,183 @@
+//! The operand stack: 1024 words in one heap allocation, accessed without bounds checks on the
+//! hot path because every basic block's stack bounds are checked on entry.
+
+use alloc::boxed::Box;
+use alloc::vec;
+
+use crate::primitives::U256;
+
+/// The EVM's stack limit.
+pub const STACK_LIMIT: usize = 1024;
+
+/// The operand stack of one frame.
+///
+/// The unchecked operations are `unsafe`: the caller guarantees the bounds. The interpreter does
+/// so once per basic block ([`crate::decode::BlockInfo`]: the entry height is at least
+/// `stack_required` and at most `STACK_LIMIT - stack_max_growth`) or, when tracing, once per
+/// instruction from the opcode table's inputs and outputs.
+pub struct Stack {
+    data: Box<[U256]>,
+    len: usize,
+}
+
+impl core::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Default for Stack {
+    fn default() -> Self {
+        Stack::new()
+    }
+}
+
+impl Stack {
+    /// An empty stack with room for [`STACK_LIMIT`] words.
+    pub fn new() -> Stack {
+        Stack { data: vec![U256::ZERO; STACK_LIMIT].into_boxed_slice(), len: 0 }
+    }
+
+    /// Number of items.
+    #[inline(always)]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `true` when the stack holds nothing.
+    #[inline(always)]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Empties the stack (for reuse by another frame).
+    #[inline]
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// The items, bottom first.
+    #[inline]
+    pub fn as_slice(&self) -> &[U256] {
+        &self.data[..self.len]
+    }
+
+    /// Checked push, for code outside the interpreter loop; `false` when full.
+    pub fn try_push(&mut self, value: U256) -> bool {
+        if self.len == STACK_LIMIT {
+            return false;
+        }
+        self.data[self.len] = value;
+        self.len += 1;
+        true
+    }
+
+    /// Checked pop, for code outside the interpreter loop.
+    pub fn try_pop(&mut self) -> Option<U256> {
+        self.len = self.len.checked_sub(1)?;
+        Some(self.data[self.len])
+    }
+
+    /// Removes and returns the top item.
+    ///
+    /// # Safety
+    /// The stack must not be empty.
+    #[inline(always)]
+    pub unsafe fn pop(&mut self) -> U256 {
+        debug_assert!(self.len > 0);
+        self.len -= 1;
+        // SAFETY: the caller guarantees len >= 1, so len - 1 is in bounds.
+        unsafe { *self.data.get_unchecked(self.len) }
+    }
+
+    /// The top item, mutably.
+    ///
+    /// # Safety
+    /// The stack must not be empty.
+    #[inline(always)]
+    pub unsafe fn top(&mut self) -> &mut U256 {
+        debug_assert!(self.len > 0);
+        // SAFETY: the caller guarantees len >= 1.
+        unsafe { self.data.get_unchecked_mut(self.len - 1) }
+    }
+
+    /// Pushes `value`.
+    ///
+    /// # Safety
+    /// The stack must not be full.
+    #[inline(always)]
+    pub unsafe fn push(&mut self, value: U256) {
+        debug_assert!(self.len < STACK_LIMIT);
+        // SAFETY: the caller guarantees len < STACK_LIMIT = data.len().
+        unsafe { *self.data.get_unchecked_mut(self.len) = value };
+        self.len += 1;
+    }
+
+    /// Pushes a copy of the `n`-th item from the top (1 = top), as DUPn.
+    ///
+    /// # Safety
+    /// The stack must hold at least `n` items and not be full.
+    #[inline(always)]
+    pub unsafe fn dup(&mut self, n: usize) {
+        debug_assert!(n >= 1 && self.len >= n && self.len < STACK_LIMIT);
+        // SAFETY: the caller guarantees n <= len < STACK_LIMIT.
+        unsafe {
+            let value = *self.data.get_unchecked(self.len - n);
+            *self.data.get_unchecked_mut(self.len) = value;
+        }
+        self.len += 1;
+    }
+
+    /// Swaps the top item with the one `n` below it, as SWAPn.
+    ///
+    /// # Safety
+    /// The stack must hold more than `n` items.
+    #[inline(always)]
+    pub unsafe fn swap(&mut self, n: usize) {
+        debug_assert!(n >= 1 && self.len > n);
+        let top = self.len - 1;
+        // SAFETY: the caller guarantees len > n, so both top and top - n are in bounds; the
+        // pointers are distinct because n >= 1.
+        unsafe {
+            let base = self.data.as_mut_ptr();
+            core::ptr::swap(base.add(top), base.add(top - n));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_pop_dup_swap() {
+        let mut s = Stack::new();
+        let words = |v: &[u64]| v.iter().map(|&x| U256::from(x)).collect::<alloc::vec::Vec<_>>();
+        // SAFETY: every operation below stays within the bounds it requires.
+        unsafe {
+            s.push(U256::from(1));
+            s.push(U256::from(2));
+            s.push(U256::from(3));
+            s.dup(3);
+            assert_eq!(s.as_slice(), words(&[1, 2, 3, 1]));
+            s.swap(2);
+            assert_eq!(s.as_slice(), words(&[1, 1, 3, 2]));
+            *s.top() = U256::from(7);
+            assert_eq!(s.pop(), U256::from(7));
+            assert_eq!(s.pop(), U256::from(3));
+        }
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn checked_operations_respect_the_limit() {
+        let mut s = Stack::new();
+        for i in 0..STACK_LIMIT {
+            assert!(s.try_push(U256::from(i)));
+        }
+        assert!(!s.try_push(U256::ZERO));
+        assert_eq!(s.try_pop(), Some(U256::from(STACK_LIMIT - 1)));
+        s.clear();
+        assert_eq!(s.try_pop(), None);
+    }
+}
