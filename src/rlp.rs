@@ -802,7 +802,6 @@ mod tests {
 
     #[cfg(feature = "std")]
     mod fixtures {
-        extern crate std;
 
         use super::super::*;
         use crate::primitives::decode_hex;

@@ -663,7 +663,6 @@ mod tests {
 
     #[cfg(feature = "std")]
     mod fixtures {
-        extern crate std;
 
         use super::super::*;
         use crate::primitives::{B256, decode_hex};

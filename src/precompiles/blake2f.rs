@@ -45,6 +45,19 @@ fn mix(v: &mut [u64; 16], a: usize, b: usize, c: usize, d: usize, x: u64, y: u64
 }
 
 /// RFC 7693 section 3.2: the compression function F with a caller-chosen round count (EIP-152).
+/// One round: the column step, then the diagonal step (RFC 7693 section 3.2).
+#[inline(always)]
+fn round(v: &mut [u64; 16], m: &[u64; 16], s: &[usize; 16]) {
+    mix(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
+    mix(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
+    mix(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
+    mix(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
+    mix(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
+    mix(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
+    mix(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
+    mix(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+}
+
 fn compress(rounds: u32, h: &mut [u64; 8], m: &[u64; 16], t: [u64; 2], last: bool) {
     let mut v = [0u64; 16];
     v[..8].copy_from_slice(h);
@@ -54,16 +67,25 @@ fn compress(rounds: u32, h: &mut [u64; 8], m: &[u64; 16], t: [u64; 2], last: boo
     if last {
         v[14] = !v[14];
     }
-    for round in 0..rounds as usize {
-        let s = &SIGMA[round % 10];
-        mix(&mut v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-        mix(&mut v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-        mix(&mut v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-        mix(&mut v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-        mix(&mut v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-        mix(&mut v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-        mix(&mut v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-        mix(&mut v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
+    // The message schedule repeats every 10 rounds. Whole groups of 10 run with constant
+    // indexes, which lets the compiler keep the state in registers (CALLBlake2f_MaxRounds runs
+    // 2^32 - 1 rounds).
+    let mut remaining = rounds;
+    while remaining >= 10 {
+        round(&mut v, m, &SIGMA[0]);
+        round(&mut v, m, &SIGMA[1]);
+        round(&mut v, m, &SIGMA[2]);
+        round(&mut v, m, &SIGMA[3]);
+        round(&mut v, m, &SIGMA[4]);
+        round(&mut v, m, &SIGMA[5]);
+        round(&mut v, m, &SIGMA[6]);
+        round(&mut v, m, &SIGMA[7]);
+        round(&mut v, m, &SIGMA[8]);
+        round(&mut v, m, &SIGMA[9]);
+        remaining -= 10;
+    }
+    for s in SIGMA.iter().take(remaining as usize) {
+        round(&mut v, m, s);
     }
     for i in 0..8 {
         h[i] ^= v[i] ^ v[i + 8];

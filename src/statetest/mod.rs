@@ -253,6 +253,17 @@ pub fn logs_hash(logs: &[Log]) -> B256 {
     keccak256(&out)
 }
 
+/// The state-test harness pays the coinbase a zero reward after the transaction, valid or not
+/// (go-ethereum `tests/state_test_util.go`: "Add 0-value mining reward"). Before EIP-161 that
+/// leaves an empty coinbase in the state; from Spurious Dragon on an empty one is removed.
+fn touch_coinbase(db: &mut InMemoryDb, coinbase: Address, fork: Fork) -> Result<(), crate::state::DatabaseError> {
+    let mut state = crate::state::JournaledState::new(db, fork);
+    state.touch(&coinbase)?;
+    let changes = state.finalize();
+    db.commit(changes);
+    Ok(())
+}
+
 /// The result of one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseOutcome {
@@ -359,6 +370,7 @@ impl StateTest {
     ) -> Result<(CaseOutcome, T), CaseError> {
         let mut db = self.pre_state();
         let Some(tx) = self.transaction(entry.indexes)? else {
+            touch_coinbase(&mut db, self.env.coinbase, fork).map_err(|e| CaseError::State(e.to_string()))?;
             let root = db.state_root();
             let outcome = CaseOutcome {
                 state_root: root,
@@ -388,14 +400,17 @@ impl StateTest {
                     reason: Some(result.reason),
                 }
             }
-            Err(TransactionError::Invalid(invalid)) => CaseOutcome {
+            Err(TransactionError::Invalid(invalid)) => {
+                touch_coinbase(&mut db, self.env.coinbase, fork).map_err(|e| CaseError::State(e.to_string()))?;
+                CaseOutcome {
                 state_root: db.state_root(),
                 logs_hash: logs_hash(&[]),
                 rejected: Some(invalid.to_string()),
                 gas_used: None,
                 output: Bytes::new(),
                 reason: None,
-            },
+            }
+            }
             Err(TransactionError::Database(e)) => return Err(CaseError::State(e.to_string())),
         };
         Ok((outcome, tracer))

@@ -189,85 +189,106 @@ pub fn judge(test: &StateTest, fork: Fork, entry: &PostEntry, cache: &mut CodeCa
     Status::Passed
 }
 
-/// Runs every case of every test in `files`.
+/// One case to run: a test, a fork and a position in `post[fork]`.
+struct Case<'t> {
+    file: &'t Path,
+    test: &'t StateTest,
+    fork: Fork,
+    index: usize,
+    entry: &'t PostEntry,
+}
+
+/// Runs every case of every test in `files`, spreading the cases (not just the files) over all
+/// cores, so that one slow test does not serialize its file.
 pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Summary {
     let skips = parse_skips(SKIP_LIST);
+    let mut summary = Summary::default();
+    let parsed: Vec<(&Path, Result<Vec<StateTest>, String>)> = files
+        .par_iter()
+        .map(|file| {
+            let tests = std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|text| parse_file(&text).map_err(|e| format!("cannot parse: {e}")));
+            (file.as_path(), tests)
+        })
+        .collect();
+
+    let mut cases = Vec::new();
+    for (file, tests) in &parsed {
+        let tests = match tests {
+            Ok(tests) => tests,
+            Err(msg) => {
+                summary.failed += 1;
+                summary.reports.push(CaseReport {
+                    file: file.to_path_buf(),
+                    test: String::from("<file>"),
+                    fork: None,
+                    index: 0,
+                    status: Status::Failed(msg.clone()),
+                });
+                continue;
+            }
+        };
+        for test in tests {
+            if options.filter.as_ref().is_some_and(|f| !test.name.contains(f.as_str())) {
+                continue;
+            }
+            for (fork, entries) in &test.post {
+                if options.fork.is_none_or(|f| f == *fork) {
+                    cases.extend(entries.iter().enumerate().map(|(index, entry)| Case { file, test, fork: *fork, index, entry }));
+                }
+            }
+        }
+    }
+
     let progress = options.progress.then(|| {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        let bar = indicatif::ProgressBar::new(cases.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed_precise} {msg}")
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed_precise} {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
     let failed_so_far = AtomicUsize::new(0);
-    let mut per_file: Vec<(usize, usize, Vec<CaseReport>)> = files
+    let statuses: Vec<Status> = cases
         .par_iter()
-        .map(|file| {
-            let result = run_file(file, options, &skips);
+        .map(|case| {
+            let status = match skip_reason(&skips, &case.test.name) {
+                Some(reason) => Status::Skipped(reason.to_string()),
+                None => judge(case.test, case.fork, case.entry, &mut CodeCache::new(case.fork)),
+            };
             if let Some(bar) = &progress {
-                failed_so_far.fetch_add(result.1, Ordering::Relaxed);
-                bar.set_message(format!("{} failed", failed_so_far.load(Ordering::Relaxed)));
+                if matches!(status, Status::Failed(_)) {
+                    let failed = failed_so_far.fetch_add(1, Ordering::Relaxed) + 1;
+                    bar.set_message(format!("{failed} failed"));
+                }
                 bar.inc(1);
             }
-            result
+            status
         })
         .collect();
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
-    let mut summary = Summary::default();
-    for (passed, failed, reports) in per_file.drain(..) {
-        summary.passed += passed;
-        summary.failed += failed;
-        summary.skipped += reports.iter().filter(|r| matches!(r.status, Status::Skipped(_))).count();
-        summary.reports.extend(reports);
+    for (case, status) in cases.iter().zip(statuses) {
+        match status {
+            Status::Passed => summary.passed += 1,
+            status => {
+                match status {
+                    Status::Failed(_) => summary.failed += 1,
+                    _ => summary.skipped += 1,
+                }
+                summary.reports.push(CaseReport {
+                    file: case.file.to_path_buf(),
+                    test: case.test.name.clone(),
+                    fork: Some(case.fork),
+                    index: case.index,
+                    status,
+                });
+            }
+        }
     }
     summary
-}
-
-/// Runs one file; returns (passed, failed, failed and skipped reports).
-fn run_file(file: &Path, options: &RunOptions, skips: &[Skip]) -> (usize, usize, Vec<CaseReport>) {
-    let fail_file = |msg: String| {
-        let report = CaseReport { file: file.to_path_buf(), test: String::from("<file>"), fork: None, index: 0, status: Status::Failed(msg) };
-        (0, 1, vec![report])
-    };
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) => return fail_file(format!("cannot read: {e}")),
-    };
-    let tests = match parse_file(&text) {
-        Ok(tests) => tests,
-        Err(e) => return fail_file(format!("cannot parse: {e}")),
-    };
-    let (mut passed, mut failed, mut reports) = (0, 0, Vec::new());
-    for test in &tests {
-        if options.filter.as_ref().is_some_and(|f| !test.name.contains(f.as_str())) {
-            continue;
-        }
-        for (fork, entries) in &test.post {
-            if options.fork.is_some_and(|f| f != *fork) {
-                continue;
-            }
-            let mut cache = CodeCache::new(*fork);
-            for (index, entry) in entries.iter().enumerate() {
-                let status = match skip_reason(skips, &test.name) {
-                    Some(reason) => Status::Skipped(reason.to_string()),
-                    None => judge(test, *fork, entry, &mut cache),
-                };
-                match status {
-                    Status::Passed => passed += 1,
-                    status => {
-                        if matches!(status, Status::Failed(_)) {
-                            failed += 1;
-                        }
-                        reports.push(CaseReport { file: file.to_path_buf(), test: test.name.clone(), fork: Some(*fork), index, status });
-                    }
-                }
-            }
-        }
-    }
-    (passed, failed, reports)
 }
 
 #[cfg(test)]
