@@ -8,7 +8,6 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
-
 use crate::fork::Fork;
 use crate::opcode::{self, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
 use crate::primitives::{B256, Map, U256, keccak256};
@@ -103,7 +102,14 @@ struct BlockBuilder {
 
 impl BlockBuilder {
     fn new(index: usize) -> BlockBuilder {
-        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0, gas_readers: Vec::new() }
+        BlockBuilder {
+            index,
+            gas: 0,
+            height: 0,
+            required: 0,
+            growth: 0,
+            gas_readers: Vec::new(),
+        }
     }
 
     fn add(&mut self, gas: u16, inputs: u8, outputs: u8) {
@@ -176,12 +182,14 @@ impl DecodedCode {
                 // A JUMPDEST always starts a block: it is where jumps land.
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index))
+                    .finish(&mut instrs, &mut blocks);
                 jump_table[pc] = instrs.len() as u32;
             } else if block.gas + u64::from(gas) >= MAX_BLOCK_GAS {
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index))
+                    .finish(&mut instrs, &mut blocks);
                 begin_block(&mut instrs, &mut pcs, index, pc);
             }
 
@@ -194,7 +202,8 @@ impl DecodedCode {
                     let end = (start + imm_size).min(len);
                     let mut word = [0u8; 32];
                     // Bytes past the end of the code read as zero (the value is right-padded).
-                    word[32 - imm_size..32 - imm_size + (end - start)].copy_from_slice(&code[start..end]);
+                    word[32 - imm_size..32 - imm_size + (end - start)]
+                        .copy_from_slice(&code[start..end]);
                     if op <= PUSH4 {
                         u32::from_be_bytes([word[28], word[29], word[30], word[31]])
                     } else {
@@ -215,7 +224,8 @@ impl DecodedCode {
                 // or dead code that only a JUMPDEST can make reachable again.
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index))
+                    .finish(&mut instrs, &mut blocks);
                 if op == JUMPI {
                     instrs.last_mut().expect("just pushed").arg = index as u32;
                 }
@@ -223,11 +233,24 @@ impl DecodedCode {
             pc += 1 + imm_size;
         }
         // Running off the end of the code is a STOP.
-        instrs.push(Instr { op: STOP, raw: STOP, arg: 0 });
+        instrs.push(Instr {
+            op: STOP,
+            raw: STOP,
+            arg: 0,
+        });
         pcs.push(len as u32);
         block.finish(&mut instrs, &mut blocks);
 
-        DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+        DecodedCode {
+            bytes,
+            hash,
+            fork,
+            instrs,
+            pcs,
+            jump_table,
+            push_values,
+            blocks,
+        }
     }
 
     /// The raw code.
@@ -300,7 +323,9 @@ impl DecodedCode {
 
     /// `true` when `pc` is a JUMPDEST opcode that is not PUSH data.
     pub fn is_jumpdest(&self, pc: usize) -> bool {
-        self.jump_table.get(pc).is_some_and(|&i| i != NOT_A_JUMPDEST)
+        self.jump_table
+            .get(pc)
+            .is_some_and(|&i| i != NOT_A_JUMPDEST)
     }
 
     /// The code's instructions as written, in order (without internal markers and without the
@@ -314,7 +339,11 @@ impl DecodedCode {
             .map(move |(i, &pc)| {
                 let pc = pc as usize;
                 let end = (pc + 1 + opcode::immediate_size(i.raw)).min(code.len());
-                Instruction { pc, opcode: i.raw, immediate: &code[pc + 1..end] }
+                Instruction {
+                    pc,
+                    opcode: i.raw,
+                    immediate: &code[pc + 1..end],
+                }
             })
     }
 
@@ -340,7 +369,10 @@ pub struct CodeCache {
 impl CodeCache {
     /// An empty cache for `fork`.
     pub fn new(fork: Fork) -> CodeCache {
-        CodeCache { fork, entries: Map::default() }
+        CodeCache {
+            fork,
+            entries: Map::default(),
+        }
     }
 
     /// The fork the cached code is decoded for.
@@ -411,7 +443,16 @@ mod tests {
     #[test]
     fn blocks_sum_static_gas_and_stack_bounds() {
         // PUSH1 1 PUSH1 2 ADD POP | JUMPDEST STOP
-        let d = decode(&Asm::new().push(1).push(2).op(ADD).op(POP).op(JUMPDEST).op(STOP).into_bytes());
+        let d = decode(
+            &Asm::new()
+                .push(1)
+                .push(2)
+                .op(ADD)
+                .op(POP)
+                .op(JUMPDEST)
+                .op(STOP)
+                .into_bytes(),
+        );
         assert_eq!(d.instrs()[0].op, BEGIN_BLOCK);
         let entry = d.block(0);
         assert_eq!(entry.gas, 3 + 3 + 3 + 2);
@@ -440,7 +481,15 @@ mod tests {
 
     #[test]
     fn jumpi_fallthrough_starts_a_block() {
-        let d = decode(&Asm::new().push(0).push(0).op(JUMPI).push(1).op(STOP).into_bytes());
+        let d = decode(
+            &Asm::new()
+                .push(0)
+                .push(0)
+                .op(JUMPI)
+                .push(1)
+                .op(STOP)
+                .into_bytes(),
+        );
         let jumpi = d.instrs().iter().find(|i| i.op == JUMPI).unwrap();
         assert_eq!(d.block(jumpi.arg).gas, 3);
         assert_eq!(d.block(0).gas, 16);

@@ -118,7 +118,9 @@ impl fmt::Display for Fork {
 
 /// A fork name that none of the known spellings matches.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown fork name (known: Frontier, Homestead, TangerineWhistle/EIP150, SpuriousDragon/EIP158, Byzantium, Constantinople, Petersburg/ConstantinopleFix, Istanbul, Berlin, London, Paris/Merge, Shanghai, Cancun)")]
+#[error(
+    "unknown fork name (known: Frontier, Homestead, TangerineWhistle/EIP150, SpuriousDragon/EIP158, Byzantium, Constantinople, Petersburg/ConstantinopleFix, Istanbul, Berlin, London, Paris/Merge, Shanghai, Cancun)"
+)]
 pub struct UnknownFork;
 
 impl FromStr for Fork {

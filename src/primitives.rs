@@ -178,7 +178,7 @@ pub fn decode_hex(s: &str) -> Result<Vec<u8>, HexError> {
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(HexError::OddLength(digits.len()));
     }
     let nibble = |position: usize, c: u8| -> Result<u8, HexError> {
@@ -277,7 +277,10 @@ mod tests {
         assert_eq!(decode_hex("0x123"), Err(HexError::OddLength(3)));
         assert!(matches!(
             decode_hex("zz"),
-            Err(HexError::InvalidCharacter { character: 'z', position: 0 })
+            Err(HexError::InvalidCharacter {
+                character: 'z',
+                position: 0
+            })
         ));
         assert!(matches!(
             decode_hex("0ag0"),

@@ -48,19 +48,58 @@ macro_rules! with_spec {
     ($fork:expr, $S:ident => $body:expr) => {{
         use $crate::fork::Fork;
         match $fork {
-            Fork::Frontier => { type $S = $crate::spec::Frontier; $body }
-            Fork::Homestead => { type $S = $crate::spec::Homestead; $body }
-            Fork::TangerineWhistle => { type $S = $crate::spec::TangerineWhistle; $body }
-            Fork::SpuriousDragon => { type $S = $crate::spec::SpuriousDragon; $body }
-            Fork::Byzantium => { type $S = $crate::spec::Byzantium; $body }
-            Fork::Constantinople => { type $S = $crate::spec::Constantinople; $body }
-            Fork::Petersburg => { type $S = $crate::spec::Petersburg; $body }
-            Fork::Istanbul => { type $S = $crate::spec::Istanbul; $body }
-            Fork::Berlin => { type $S = $crate::spec::Berlin; $body }
-            Fork::London => { type $S = $crate::spec::London; $body }
-            Fork::Paris => { type $S = $crate::spec::Paris; $body }
-            Fork::Shanghai => { type $S = $crate::spec::Shanghai; $body }
-            Fork::Cancun => { type $S = $crate::spec::Cancun; $body }
+            Fork::Frontier => {
+                type $S = $crate::spec::Frontier;
+                $body
+            }
+            Fork::Homestead => {
+                type $S = $crate::spec::Homestead;
+                $body
+            }
+            Fork::TangerineWhistle => {
+                type $S = $crate::spec::TangerineWhistle;
+                $body
+            }
+            Fork::SpuriousDragon => {
+                type $S = $crate::spec::SpuriousDragon;
+                $body
+            }
+            Fork::Byzantium => {
+                type $S = $crate::spec::Byzantium;
+                $body
+            }
+            Fork::Constantinople => {
+                type $S = $crate::spec::Constantinople;
+                $body
+            }
+            Fork::Petersburg => {
+                type $S = $crate::spec::Petersburg;
+                $body
+            }
+            Fork::Istanbul => {
+                type $S = $crate::spec::Istanbul;
+                $body
+            }
+            Fork::Berlin => {
+                type $S = $crate::spec::Berlin;
+                $body
+            }
+            Fork::London => {
+                type $S = $crate::spec::London;
+                $body
+            }
+            Fork::Paris => {
+                type $S = $crate::spec::Paris;
+                $body
+            }
+            Fork::Shanghai => {
+                type $S = $crate::spec::Shanghai;
+                $body
+            }
+            Fork::Cancun => {
+                type $S = $crate::spec::Cancun;
+                $body
+            }
         }
     }};
 }

@@ -169,7 +169,7 @@ impl ChildRef {
 #[inline]
 fn nibble(key: &[u8], i: usize) -> u8 {
     match key.get(i / 2) {
-        Some(b) if i % 2 == 0 => b >> 4,
+        Some(b) if i.is_multiple_of(2) => b >> 4,
         Some(b) => b & 0x0f,
         None => 0,
     }
@@ -228,7 +228,7 @@ fn encode_path(out: &mut Vec<u8>, key: &[u8], from: usize, to: usize, leaf: bool
     .encode(out);
     out.push(first);
     let rest = from + usize::from(odd);
-    if rest % 2 == 0 {
+    if rest.is_multiple_of(2) {
         out.extend_from_slice(key.get(rest / 2..to / 2).unwrap_or(&[]));
     } else {
         let mut i = rest;

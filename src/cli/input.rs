@@ -9,7 +9,9 @@ use crate::primitives::{HexError, decode_hex};
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// The text is not hex.
-    #[error("{what} is not valid hex ({source}); give hex with or without 0x, a file holding hex, or - for stdin")]
+    #[error(
+        "{what} is not valid hex ({source}); give hex with or without 0x, a file holding hex, or - for stdin"
+    )]
     Hex {
         /// Which input.
         what: &'static str,
@@ -25,7 +27,9 @@ pub enum InputError {
         source: std::io::Error,
     },
     /// A fork name that is not known.
-    #[error("unknown fork {0:?}; known forks: Frontier, Homestead, TangerineWhistle, SpuriousDragon, Byzantium, Constantinople, Petersburg, Istanbul, Berlin, London, Paris, Shanghai, Cancun")]
+    #[error(
+        "unknown fork {0:?}; known forks: Frontier, Homestead, TangerineWhistle, SpuriousDragon, Byzantium, Constantinople, Petersburg, Istanbul, Berlin, London, Paris, Shanghai, Cancun"
+    )]
     Fork(String),
     /// Any other malformed value, with what was expected.
     #[error("{0}")]
@@ -39,10 +43,16 @@ pub(crate) fn read_hex_arg(arg: &str, what: &'static str) -> Result<Vec<u8>, Inp
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|source| InputError::Io { path: "<stdin>".into(), source })?;
+            .map_err(|source| InputError::Io {
+                path: "<stdin>".into(),
+                source,
+            })?;
         text
     } else if Path::new(arg).is_file() {
-        std::fs::read_to_string(arg).map_err(|source| InputError::Io { path: arg.into(), source })?
+        std::fs::read_to_string(arg).map_err(|source| InputError::Io {
+            path: arg.into(),
+            source,
+        })?
     } else {
         arg.to_string()
     };

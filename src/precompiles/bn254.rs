@@ -165,7 +165,7 @@ pub(super) fn pairing(
     let pairs = input.len() / PAIR_LEN;
     let cost = pricing.pairing(u64::try_from(pairs).unwrap_or(u64::MAX));
     let gas_used = charge(cost, gas_limit)?;
-    if input.len() % PAIR_LEN != 0 {
+    if !input.len().is_multiple_of(PAIR_LEN) {
         return Err(PrecompileError::Bn254PairingInputLength);
     }
     let mut g1 = Vec::with_capacity(pairs);

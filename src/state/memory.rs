@@ -30,15 +30,23 @@ impl InMemoryDb {
     }
 
     /// Inserts or replaces an account (zero storage values are dropped).
-    pub fn insert_account(&mut self, address: Address, info: AccountInfo, storage: impl IntoIterator<Item = (U256, U256)>) {
+    pub fn insert_account(
+        &mut self,
+        address: Address,
+        info: AccountInfo,
+        storage: impl IntoIterator<Item = (U256, U256)>,
+    ) {
         let storage = storage.into_iter().filter(|(_, v)| !v.is_zero()).collect();
-        self.accounts.insert(address, StoredAccount { info, storage });
+        self.accounts
+            .insert(address, StoredAccount { info, storage });
     }
 
     /// Sets one storage slot of an existing account (zero deletes it); `false` if there is no
     /// such account.
     pub fn set_storage(&mut self, address: &Address, slot: U256, value: U256) -> bool {
-        let Some(account) = self.accounts.get_mut(address) else { return false };
+        let Some(account) = self.accounts.get_mut(address) else {
+            return false;
+        };
         if value.is_zero() {
             account.storage.remove(&slot);
         } else {
@@ -79,13 +87,13 @@ impl InMemoryDb {
         for address in changes.deleted {
             self.accounts.remove(&address);
         }
-        for (address, info, slots, storage_cleared) in changes.updated {
-            let account = self.accounts.entry(address).or_default();
-            account.info = info;
-            if storage_cleared {
+        for update in changes.updated {
+            let account = self.accounts.entry(update.address).or_default();
+            account.info = update.info;
+            if update.storage_cleared {
                 account.storage.clear();
             }
-            for (slot, value) in slots {
+            for (slot, value) in update.storage {
                 if value.is_zero() {
                     account.storage.remove(&slot);
                 } else {
@@ -109,7 +117,10 @@ impl InMemoryDb {
         trie::secure_trie_root(self.accounts.iter().map(|(address, account)| {
             let storage_root = trie::storage_root(account.storage.iter().map(|(k, v)| (*k, *v)));
             let info = &account.info;
-            (address.0, trie::account_rlp(info.nonce, info.balance, storage_root, info.code_hash))
+            (
+                address.0,
+                trie::account_rlp(info.nonce, info.balance, storage_root, info.code_hash),
+            )
         }))
     }
 }
@@ -120,11 +131,19 @@ impl Database for InMemoryDb {
     }
 
     fn storage(&mut self, address: &Address, slot: &U256) -> Result<U256, DatabaseError> {
-        Ok(self.accounts.get(address).and_then(|a| a.storage.get(slot)).copied().unwrap_or_default())
+        Ok(self
+            .accounts
+            .get(address)
+            .and_then(|a| a.storage.get(slot))
+            .copied()
+            .unwrap_or_default())
     }
 
     fn has_storage(&mut self, address: &Address) -> Result<bool, DatabaseError> {
-        Ok(self.accounts.get(address).is_some_and(|a| !a.storage.is_empty()))
+        Ok(self
+            .accounts
+            .get(address)
+            .is_some_and(|a| !a.storage.is_empty()))
     }
 
     fn block_hash(&mut self, number: u64) -> Result<B256, DatabaseError> {

@@ -15,7 +15,7 @@ pub use json::FixtureError;
 
 use crate::decode::CodeCache;
 use crate::env::{BlockEnv, Env, blob_base_fee};
-use crate::evm::{Evm, Transaction, TransactionError};
+use crate::evm::{AccessList, Evm, Transaction, TransactionError};
 use crate::fork::Fork;
 use crate::primitives::{Address, B256, U256, keccak256};
 use crate::rlp;
@@ -64,7 +64,7 @@ pub struct TestTransaction {
     /// Value choices (`None`: at least 2^256, an invalid transaction).
     pub value: Vec<Option<U256>>,
     /// Access list per data choice (`None` in the list: no access list).
-    pub access_lists: Option<Vec<Option<Vec<(Address, Vec<U256>)>>>>,
+    pub access_lists: Option<Vec<Option<AccessList>>>,
     /// Sender nonce (`None`: larger than 64 bits).
     pub nonce: Option<u64>,
     /// Legacy gas price.
@@ -116,8 +116,13 @@ pub struct StateTest {
 /// Parses every test in a fixture file.
 pub fn parse_file(text: &str) -> Result<Vec<StateTest>, FixtureError> {
     let root: Value = serde_json::from_str(text).map_err(|e| FixtureError::Json(e.to_string()))?;
-    let object = root.as_object().ok_or(FixtureError::Field("<test object>"))?;
-    object.iter().map(|(name, test)| parse_test(name, test)).collect()
+    let object = root
+        .as_object()
+        .ok_or(FixtureError::Field("<test object>"))?;
+    object
+        .iter()
+        .map(|(name, test)| parse_test(name, test))
+        .collect()
 }
 
 fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
@@ -130,27 +135,44 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         gas_limit: u256(field(env_json, "currentGasLimit")?, "currentGasLimit")?,
         number: u256(field(env_json, "currentNumber")?, "currentNumber")?,
         timestamp: u256(field(env_json, "currentTimestamp")?, "currentTimestamp")?,
-        base_fee: optional("currentBaseFee").map(|v| u256(v, "currentBaseFee")).transpose()?,
-        random: optional("currentRandom").map(|v| b256(v, "currentRandom")).transpose()?,
+        base_fee: optional("currentBaseFee")
+            .map(|v| u256(v, "currentBaseFee"))
+            .transpose()?,
+        random: optional("currentRandom")
+            .map(|v| b256(v, "currentRandom"))
+            .transpose()?,
         excess_blob_gas: optional("currentExcessBlobGas")
-            .map(|v| u64_quantity(v, "currentExcessBlobGas")?.ok_or(FixtureError::Field("currentExcessBlobGas")))
+            .map(|v| {
+                u64_quantity(v, "currentExcessBlobGas")?
+                    .ok_or(FixtureError::Field("currentExcessBlobGas"))
+            })
             .transpose()?,
     };
 
     let mut pre = Vec::new();
-    let pre_json = field(test, "pre")?.as_object().ok_or(FixtureError::Field("pre"))?;
+    let pre_json = field(test, "pre")?
+        .as_object()
+        .ok_or(FixtureError::Field("pre"))?;
     for (addr, account) in pre_json {
         let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex("pre"))?;
         let code = bytes(field(account, "code")?, "code")?;
-        let nonce = u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
+        let nonce =
+            u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
         let balance = u256(field(account, "balance")?, "balance")?;
         let mut storage = Vec::new();
-        let slots = field(account, "storage")?.as_object().ok_or(FixtureError::Field("storage"))?;
+        let slots = field(account, "storage")?
+            .as_object()
+            .ok_or(FixtureError::Field("storage"))?;
         for (slot, value) in slots {
-            let slot = quantity(&Value::String(slot.clone()), "storage")?.ok_or(FixtureError::Field("storage"))?;
+            let slot = quantity(&Value::String(slot.clone()), "storage")?
+                .ok_or(FixtureError::Field("storage"))?;
             storage.push((slot, u256(value, "storage")?));
         }
-        pre.push(PreAccount { address, info: AccountInfo::new(balance, nonce, code), storage });
+        pre.push(PreAccount {
+            address,
+            info: AccountInfo::new(balance, nonce, code),
+            storage,
+        });
     }
 
     let tx = field(test, "transaction")?;
@@ -166,13 +188,27 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         None => None,
         Some(lists) => {
             let lists = lists.as_array().ok_or(FixtureError::Field("accessLists"))?;
-            Some(lists.iter().map(parse_access_list).collect::<Result<Vec<_>, _>>()?)
+            Some(
+                lists
+                    .iter()
+                    .map(parse_access_list)
+                    .collect::<Result<Vec<_>, _>>()?,
+            )
         }
     };
     let transaction = TestTransaction {
-        data: list("data")?.iter().map(|v| bytes(v, "data")).collect::<Result<_, _>>()?,
-        gas_limit: list("gasLimit")?.iter().map(|v| u64_quantity(v, "gasLimit")).collect::<Result<_, _>>()?,
-        value: list("value")?.iter().map(|v| quantity(v, "value")).collect::<Result<_, _>>()?,
+        data: list("data")?
+            .iter()
+            .map(|v| bytes(v, "data"))
+            .collect::<Result<_, _>>()?,
+        gas_limit: list("gasLimit")?
+            .iter()
+            .map(|v| u64_quantity(v, "gasLimit"))
+            .collect::<Result<_, _>>()?,
+        value: list("value")?
+            .iter()
+            .map(|v| quantity(v, "value"))
+            .collect::<Result<_, _>>()?,
         access_lists,
         nonce: u64_quantity(field(tx, "nonce")?, "nonce")?,
         gas_price: opt_u256("gasPrice")?,
@@ -195,7 +231,10 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
 
     let mut post = Vec::new();
     let mut unknown_forks = Vec::new();
-    for (fork_name, entries) in field(test, "post")?.as_object().ok_or(FixtureError::Field("post"))? {
+    for (fork_name, entries) in field(test, "post")?
+        .as_object()
+        .ok_or(FixtureError::Field("post"))?
+    {
         let Ok(fork) = fork_name.parse::<Fork>() else {
             unknown_forks.push(fork_name.clone());
             continue;
@@ -205,21 +244,34 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         for entry in entries {
             let indexes = field(entry, "indexes")?;
             let index = |key: &'static str| -> Result<usize, FixtureError> {
-                field(indexes, key)?.as_u64().map(|i| i as usize).ok_or(FixtureError::Field(key))
+                field(indexes, key)?
+                    .as_u64()
+                    .map(|i| i as usize)
+                    .ok_or(FixtureError::Field(key))
             };
             parsed.push(PostEntry {
                 hash: b256(field(entry, "hash")?, "hash")?,
                 logs: b256(field(entry, "logs")?, "logs")?,
                 indexes: (index("data")?, index("gas")?, index("value")?),
-                expect_exception: entry.get("expectException").and_then(Value::as_str).map(str::to_string),
+                expect_exception: entry
+                    .get("expectException")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             });
         }
         post.push((fork, parsed));
     }
-    Ok(StateTest { name: name.to_string(), env, pre, transaction, post, unknown_forks })
+    Ok(StateTest {
+        name: name.to_string(),
+        env,
+        pre,
+        transaction,
+        post,
+        unknown_forks,
+    })
 }
 
-fn parse_access_list(list: &Value) -> Result<Option<Vec<(Address, Vec<U256>)>>, FixtureError> {
+fn parse_access_list(list: &Value) -> Result<Option<AccessList>, FixtureError> {
     if list.is_null() {
         return Ok(None);
     }
@@ -227,8 +279,13 @@ fn parse_access_list(list: &Value) -> Result<Option<Vec<(Address, Vec<U256>)>>, 
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let address = json::address(json::field(item, "address")?, "address")?;
-        let keys = json::field(item, "storageKeys")?.as_array().ok_or(FixtureError::Field("storageKeys"))?;
-        let keys = keys.iter().map(|k| json::b256(k, "storageKeys").map(B256::to_u256)).collect::<Result<_, _>>()?;
+        let keys = json::field(item, "storageKeys")?
+            .as_array()
+            .ok_or(FixtureError::Field("storageKeys"))?;
+        let keys = keys
+            .iter()
+            .map(|k| json::b256(k, "storageKeys").map(B256::to_u256))
+            .collect::<Result<_, _>>()?;
         out.push((address, keys));
     }
     Ok(Some(out))
@@ -256,7 +313,11 @@ pub fn logs_hash(logs: &[Log]) -> B256 {
 /// The state-test harness pays the coinbase a zero reward after the transaction, valid or not
 /// (go-ethereum `tests/state_test_util.go`: "Add 0-value mining reward"). Before EIP-161 that
 /// leaves an empty coinbase in the state; from Spurious Dragon on an empty one is removed.
-fn touch_coinbase(db: &mut InMemoryDb, coinbase: Address, fork: Fork) -> Result<(), crate::state::DatabaseError> {
+fn touch_coinbase(
+    db: &mut InMemoryDb,
+    coinbase: Address,
+    fork: Fork,
+) -> Result<(), crate::state::DatabaseError> {
     let mut state = crate::state::JournaledState::new(db, fork);
     state.touch(&coinbase)?;
     let changes = state.finalize();
@@ -297,7 +358,11 @@ impl StateTest {
     pub fn pre_state(&self) -> InMemoryDb {
         let mut db = InMemoryDb::new();
         for account in &self.pre {
-            db.insert_account(account.address, account.info.clone(), account.storage.iter().copied());
+            db.insert_account(
+                account.address,
+                account.info.clone(),
+                account.storage.iter().copied(),
+            );
         }
         db
     }
@@ -310,24 +375,38 @@ impl StateTest {
             coinbase: e.coinbase,
             timestamp: e.timestamp,
             gas_limit: e.gas_limit,
-            base_fee: if fork.is_at_least(Fork::London) { e.base_fee.unwrap_or(U256::from(10)) } else { U256::ZERO },
+            base_fee: if fork.is_at_least(Fork::London) {
+                e.base_fee.unwrap_or(U256::from(10))
+            } else {
+                U256::ZERO
+            },
             difficulty: e.difficulty,
             prev_randao: e.random.unwrap_or_default(),
             blob_base_fee: blob_base_fee(e.excess_blob_gas.unwrap_or(0)),
         };
-        Env { block, chain_id: 1, ..Env::default() }
+        Env {
+            block,
+            chain_id: 1,
+            ..Env::default()
+        }
     }
 
     /// The transaction of one case, or `None` when a field does not fit (such a transaction is
     /// invalid).
-    pub fn transaction(&self, indexes: (usize, usize, usize)) -> Result<Option<Transaction>, FixtureError> {
+    pub fn transaction(
+        &self,
+        indexes: (usize, usize, usize),
+    ) -> Result<Option<Transaction>, FixtureError> {
         let t = &self.transaction;
         let (d, g, v) = indexes;
         let data = t.data.get(d).ok_or(FixtureError::Index("data"))?.clone();
         let gas_limit = *t.gas_limit.get(g).ok_or(FixtureError::Index("gasLimit"))?;
         let value = *t.value.get(v).ok_or(FixtureError::Index("value"))?;
         let access_list = match &t.access_lists {
-            Some(lists) => lists.get(d).ok_or(FixtureError::Index("accessLists"))?.clone(),
+            Some(lists) => lists
+                .get(d)
+                .ok_or(FixtureError::Index("accessLists"))?
+                .clone(),
             None => None,
         };
         let (Some(gas_limit), Some(value), Some(nonce)) = (gas_limit, value, t.nonce) else {
@@ -370,7 +449,8 @@ impl StateTest {
     ) -> Result<(CaseOutcome, T), CaseError> {
         let mut db = self.pre_state();
         let Some(tx) = self.transaction(entry.indexes)? else {
-            touch_coinbase(&mut db, self.env.coinbase, fork).map_err(|e| CaseError::State(e.to_string()))?;
+            touch_coinbase(&mut db, self.env.coinbase, fork)
+                .map_err(|e| CaseError::State(e.to_string()))?;
             let root = db.state_root();
             let outcome = CaseOutcome {
                 state_root: root,
@@ -401,15 +481,16 @@ impl StateTest {
                 }
             }
             Err(TransactionError::Invalid(invalid)) => {
-                touch_coinbase(&mut db, self.env.coinbase, fork).map_err(|e| CaseError::State(e.to_string()))?;
+                touch_coinbase(&mut db, self.env.coinbase, fork)
+                    .map_err(|e| CaseError::State(e.to_string()))?;
                 CaseOutcome {
-                state_root: db.state_root(),
-                logs_hash: logs_hash(&[]),
-                rejected: Some(invalid.to_string()),
-                gas_used: None,
-                output: Bytes::new(),
-                reason: None,
-            }
+                    state_root: db.state_root(),
+                    logs_hash: logs_hash(&[]),
+                    rejected: Some(invalid.to_string()),
+                    gas_used: None,
+                    output: Bytes::new(),
+                    reason: None,
+                }
             }
             Err(TransactionError::Database(e)) => return Err(CaseError::State(e.to_string())),
         };

@@ -1,7 +1,7 @@
 //! Comparison and bitwise logic: LT to SAR.
 
-use super::{Frame, Handled};
 use super::arithmetic::is_negative;
+use super::{Frame, Handled};
 use crate::primitives::U256;
 
 #[inline(always)]
@@ -113,7 +113,11 @@ pub(crate) fn byte(f: &mut Frame) -> Handled {
 /// EIP-145 shifts: a shift of 256 or more gives zero (or all ones for SAR of a negative word).
 #[inline(always)]
 fn shift_amount(shift: &U256) -> Option<usize> {
-    if shift < &U256::from(256) { Some(shift.as_limbs()[0] as usize) } else { None }
+    if shift < &U256::from(256) {
+        Some(shift.as_limbs()[0] as usize)
+    } else {
+        None
+    }
 }
 
 #[inline(always)]

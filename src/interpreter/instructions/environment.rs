@@ -32,11 +32,11 @@ pub(crate) fn calldataload(f: &mut Frame) -> Handled {
     let offset = top!(f);
     let input = &f.message.input;
     let mut word = [0u8; 32];
-    if let Ok(start) = usize::try_from(*offset) {
-        if start < input.len() {
-            let n = (input.len() - start).min(32);
-            word[..n].copy_from_slice(&input[start..start + n]);
-        }
+    if let Ok(start) = usize::try_from(*offset)
+        && start < input.len()
+    {
+        let n = (input.len() - start).min(32);
+        word[..n].copy_from_slice(&input[start..start + n]);
     }
     *offset = U256::from_be_bytes(word);
     Ok(())
@@ -60,7 +60,8 @@ fn copy_target(f: &mut Frame) -> Result<(usize, usize, U256), ExitReason> {
 pub(crate) fn calldatacopy(f: &mut Frame) -> Handled {
     let (dest, len, source_offset) = copy_target(f)?;
     if len > 0 {
-        f.memory.store_padded(dest, len, &f.message.input, source_offset);
+        f.memory
+            .store_padded(dest, len, &f.message.input, source_offset);
     }
     Ok(())
 }
@@ -137,7 +138,14 @@ pub(crate) fn number(f: &mut Frame, host: &Host<'_, '_>) -> Handled {
 #[inline(always)]
 pub(crate) fn prevrandao<S: Spec>(f: &mut Frame, host: &Host<'_, '_>) -> Handled {
     let block = &host.env.block;
-    push!(f, if S::FORK.is_at_least(Fork::Paris) { block.prev_randao.to_u256() } else { block.difficulty });
+    push!(
+        f,
+        if S::FORK.is_at_least(Fork::Paris) {
+            block.prev_randao.to_u256()
+        } else {
+            block.difficulty
+        }
+    );
     Ok(())
 }
 

@@ -51,7 +51,11 @@ pub(crate) fn extcodesize<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Ha
 pub(crate) fn extcodehash<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled {
     let address = Address::from_word(*top!(f));
     let account = access::<S>(f, host, &address)?;
-    let hash = if account.is_dead() { U256::ZERO } else { account.info.code_hash.to_u256() };
+    let hash = if account.is_dead() {
+        U256::ZERO
+    } else {
+        account.info.code_hash.to_u256()
+    };
     *top!(f) = hash;
     Ok(())
 }
@@ -102,7 +106,11 @@ pub(crate) fn sstore<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, correction
     pop!(f; slot, value);
     let outcome = host.state.sstore(&f.message.address, &slot, value)?;
     let (cost, refund) = S::GAS.sstore_cost(&outcome.original, &outcome.present, &value);
-    let cold = if outcome.was_cold { S::GAS.cold_sstore_surcharge } else { 0 };
+    let cold = if outcome.was_cold {
+        S::GAS.cold_sstore_surcharge
+    } else {
+        0
+    };
     charge(f, cost + cold)?;
     host.state.add_refund(refund);
     Ok(())
@@ -124,7 +132,12 @@ pub(crate) fn tstore(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled {
 }
 
 /// LOG0..LOG4: 8 gas per byte of data plus memory; not in a static call.
-pub(crate) fn log<T: Tracer>(f: &mut Frame, host: &mut Host<'_, '_>, tracer: &mut T, topics: usize) -> Handled {
+pub(crate) fn log<T: Tracer>(
+    f: &mut Frame,
+    host: &mut Host<'_, '_>,
+    tracer: &mut T,
+    topics: usize,
+) -> Handled {
     require_non_static(f)?;
     pop!(f; offset, len);
     let (offset, len) = memory_range(f, offset, len)?;

@@ -15,7 +15,12 @@ use crate::spec::Spec;
 use crate::tracer::FrameKind;
 
 /// CALL, CALLCODE, DELEGATECALL and STATICCALL.
-pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, correction: u64) -> Handled {
+pub(crate) fn call<S: Spec>(
+    f: &mut Frame,
+    host: &mut Host<'_, '_>,
+    op: u8,
+    correction: u64,
+) -> Handled {
     pop!(f; requested_gas, target);
     let value = if op == CALL || op == CALLCODE {
         pop!(f; value);
@@ -33,7 +38,11 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
     let (out_offset, out_len) = memory_range(f, out_offset, out_len)?;
 
     let (account, was_cold) = host.state.access_account(&target)?;
-    let mut cost = if was_cold { S::GAS.cold_account_surcharge } else { 0 };
+    let mut cost = if was_cold {
+        S::GAS.cold_account_surcharge
+    } else {
+        0
+    };
     if !value.is_zero() {
         cost += S::GAS.call_value;
     }
@@ -61,52 +70,80 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
         requested
     };
     charge(f, gas)?;
-    let stipend = if value.is_zero() { 0 } else { S::GAS.call_stipend };
+    let stipend = if value.is_zero() {
+        0
+    } else {
+        S::GAS.call_stipend
+    };
 
     let (kind, message) = match op {
-        CALL => (FrameKind::Call, Message {
-            caller: f.message.address,
-            address: target,
-            code_address: target,
-            value,
-            input: Bytes::new(),
-            is_static: f.message.is_static,
-            depth: f.message.depth + 1,
-        }),
-        CALLCODE => (FrameKind::CallCode, Message {
-            caller: f.message.address,
-            address: f.message.address,
-            code_address: target,
-            value,
-            input: Bytes::new(),
-            is_static: f.message.is_static,
-            depth: f.message.depth + 1,
-        }),
-        DELEGATECALL => (FrameKind::DelegateCall, Message {
-            caller: f.message.caller,
-            address: f.message.address,
-            code_address: target,
-            value: f.message.value,
-            input: Bytes::new(),
-            is_static: f.message.is_static,
-            depth: f.message.depth + 1,
-        }),
-        _ => {
-            debug_assert_eq!(op, STATICCALL);
-            (FrameKind::StaticCall, Message {
+        CALL => (
+            FrameKind::Call,
+            Message {
                 caller: f.message.address,
                 address: target,
                 code_address: target,
-                value: U256::ZERO,
+                value,
                 input: Bytes::new(),
-                is_static: true,
+                is_static: f.message.is_static,
                 depth: f.message.depth + 1,
-            })
+            },
+        ),
+        CALLCODE => (
+            FrameKind::CallCode,
+            Message {
+                caller: f.message.address,
+                address: f.message.address,
+                code_address: target,
+                value,
+                input: Bytes::new(),
+                is_static: f.message.is_static,
+                depth: f.message.depth + 1,
+            },
+        ),
+        DELEGATECALL => (
+            FrameKind::DelegateCall,
+            Message {
+                caller: f.message.caller,
+                address: f.message.address,
+                code_address: target,
+                value: f.message.value,
+                input: Bytes::new(),
+                is_static: f.message.is_static,
+                depth: f.message.depth + 1,
+            },
+        ),
+        _ => {
+            debug_assert_eq!(op, STATICCALL);
+            (
+                FrameKind::StaticCall,
+                Message {
+                    caller: f.message.address,
+                    address: target,
+                    code_address: target,
+                    value: U256::ZERO,
+                    input: Bytes::new(),
+                    is_static: true,
+                    depth: f.message.depth + 1,
+                },
+            )
         }
     };
-    let message = Message { input: Bytes::copy_from_slice(f.memory.slice(in_offset, in_len)), ..message };
-    f.pending = Pending::Call { offset: out_offset, len: out_len, correction };
-    Err(Action::Call(Box::new(CallRequest { kind, message, transfers_value: op == CALL, gas: gas + stipend })))
+    let message = Message {
+        input: Bytes::copy_from_slice(f.memory.slice(in_offset, in_len)),
+        ..message
+    };
+    f.pending = Pending::Call {
+        offset: out_offset,
+        len: out_len,
+        correction,
+    };
+    Err(Action::Call(Box::new(CallRequest {
+        kind,
+        message,
+        transfers_value: op == CALL,
+        gas: gas + stipend,
+    })))
 }
 
 /// CREATE and CREATE2.
@@ -120,10 +157,10 @@ pub(crate) fn create<S: Spec>(f: &mut Frame, op: u8, correction: u64) -> Handled
         None
     };
     // EIP-3860: initcode over the limit is an exceptional halt of the creator.
-    if let Some(limit) = S::GAS.max_initcode_size {
-        if len > U256::from(limit) {
-            return Err(Action::Exit(ExitReason::InitcodeSizeLimit));
-        }
+    if let Some(limit) = S::GAS.max_initcode_size
+        && len > U256::from(limit)
+    {
+        return Err(Action::Exit(ExitReason::InitcodeSizeLimit));
     }
     let (offset, len) = memory_range(f, offset, len)?;
     let words = gas::words(len as u64);
@@ -139,7 +176,11 @@ pub(crate) fn create<S: Spec>(f: &mut Frame, op: u8, correction: u64) -> Handled
     charge(f, gas)?;
     f.pending = Pending::Create { correction };
     Err(Action::Create(Box::new(CreateRequest {
-        kind: if salt.is_some() { FrameKind::Create2 } else { FrameKind::Create },
+        kind: if salt.is_some() {
+            FrameKind::Create2
+        } else {
+            FrameKind::Create
+        },
         caller: f.message.address,
         value,
         init_code: Bytes::copy_from_slice(f.memory.slice(offset, len)),
@@ -159,7 +200,11 @@ pub(crate) fn selfdestruct<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> H
     let balance = host.state.peek_account(&me)?.info.balance;
 
     let (target, was_cold) = host.state.access_account(&beneficiary)?;
-    let mut cost = if was_cold { S::GAS.cold_account_access } else { 0 };
+    let mut cost = if was_cold {
+        S::GAS.cold_account_access
+    } else {
+        0
+    };
     if S::FORK.is_at_least(Fork::TangerineWhistle) {
         let creates_account = if S::GAS.new_account_only_with_value {
             !balance.is_zero() && target.is_dead()
