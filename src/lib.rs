@@ -29,6 +29,7 @@ pub mod state;
 #[cfg(feature = "std")]
 pub mod statetest;
 pub mod tracer;
+pub mod transaction;
 pub mod trie;
 
 pub use decode::{CodeCache, DecodedCode};

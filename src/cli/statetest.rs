@@ -52,6 +52,7 @@ pub(super) fn run(args: StatetestArgs) -> Result<ExitCode, InputError> {
     let options = RunOptions {
         fork,
         filter: args.filter,
+        exclude: Vec::new(),
         progress: !args.json && std::io::stderr().is_terminal(),
     };
     let started = Instant::now();

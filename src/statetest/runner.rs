@@ -86,6 +86,8 @@ pub struct RunOptions {
     pub fork: Option<Fork>,
     /// Only tests whose name contains this.
     pub filter: Option<String>,
+    /// Leave out tests with these exact names (not counted at all).
+    pub exclude: Vec<String>,
     /// Show a progress bar on standard error.
     pub progress: bool,
 }
@@ -262,11 +264,11 @@ pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Summary {
             }
         };
         for test in tests {
-            if options
+            let filtered_out = options
                 .filter
                 .as_ref()
-                .is_some_and(|f| !test.name.contains(f.as_str()))
-            {
+                .is_some_and(|f| !test.name.contains(f.as_str()));
+            if filtered_out || options.exclude.contains(&test.name) {
                 continue;
             }
             for (fork, entries) in &test.post {
