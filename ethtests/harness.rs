@@ -62,3 +62,28 @@ fn legacy_constantinople_state_tests_all_forks() {
     let summary = run("LegacyTests/Constantinople/GeneralStateTests", None);
     assert!(summary.passed >= 31_200, "{summary}");
 }
+
+#[test]
+fn legacy_vm_tests() {
+    let dir = fixtures().join("LegacyTests/Constantinople/VMTests");
+    let files = runner::collect_files(std::slice::from_ref(&dir))
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let (mut passed, mut failures) = (0, Vec::new());
+    for file in &files {
+        let results = ovm::statetest::vmtest::run_file(file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        for (name, result) in results {
+            match result {
+                Ok(()) => passed += 1,
+                Err(msg) => failures.push(format!("{name} ({}): {msg}", file.display())),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{passed} passed, {} failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(passed, 609, "every VM test runs");
+}

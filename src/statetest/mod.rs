@@ -4,6 +4,7 @@
 
 mod json;
 pub mod runner;
+pub mod vmtest;
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
