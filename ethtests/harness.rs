@@ -72,10 +72,10 @@ fn legacy_vm_tests() {
     for file in &files {
         let results = ovm::statetest::vmtest::run_file(file)
             .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        for (name, result) in results {
-            match result {
-                Ok(()) => passed += 1,
-                Err(msg) => failures.push(format!("{name} ({}): {msg}", file.display())),
+        for report in results {
+            match report.mismatch {
+                None => passed += 1,
+                Some(msg) => failures.push(format!("{} ({}): {msg}", report.name, file.display())),
             }
         }
     }

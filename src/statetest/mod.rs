@@ -150,31 +150,7 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
             .transpose()?,
     };
 
-    let mut pre = Vec::new();
-    let pre_json = field(test, "pre")?
-        .as_object()
-        .ok_or(FixtureError::Field("pre"))?;
-    for (addr, account) in pre_json {
-        let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex("pre"))?;
-        let code = bytes(field(account, "code")?, "code")?;
-        let nonce =
-            u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
-        let balance = u256(field(account, "balance")?, "balance")?;
-        let mut storage = Vec::new();
-        let slots = field(account, "storage")?
-            .as_object()
-            .ok_or(FixtureError::Field("storage"))?;
-        for (slot, value) in slots {
-            let slot = quantity(&Value::String(slot.clone()), "storage")?
-                .ok_or(FixtureError::Field("storage"))?;
-            storage.push((slot, u256(value, "storage")?));
-        }
-        pre.push(PreAccount {
-            address,
-            info: AccountInfo::new(balance, nonce, code),
-            storage,
-        });
-    }
+    let pre = parse_accounts(field(test, "pre")?, "pre")?;
 
     let tx = field(test, "transaction")?;
     let list = |key: &'static str| -> Result<&Vec<Value>, FixtureError> {
@@ -270,6 +246,37 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         post,
         unknown_forks,
     })
+}
+
+/// Parses an alloc-format account map (`{address: {balance, code, nonce, storage}}`).
+pub(crate) fn parse_accounts(
+    accounts: &Value,
+    key: &'static str,
+) -> Result<Vec<PreAccount>, FixtureError> {
+    use json::*;
+    let mut out = Vec::new();
+    for (addr, account) in accounts.as_object().ok_or(FixtureError::Field(key))? {
+        let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex(key))?;
+        let code = bytes(field(account, "code")?, "code")?;
+        let nonce =
+            u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
+        let balance = u256(field(account, "balance")?, "balance")?;
+        let mut storage = Vec::new();
+        for (slot, value) in field(account, "storage")?
+            .as_object()
+            .ok_or(FixtureError::Field("storage"))?
+        {
+            let slot = quantity(&Value::String(slot.clone()), "storage")?
+                .ok_or(FixtureError::Field("storage"))?;
+            storage.push((slot, u256(value, "storage")?));
+        }
+        out.push(PreAccount {
+            address,
+            info: AccountInfo::new(balance, nonce, code),
+            storage,
+        });
+    }
+    Ok(out)
 }
 
 fn parse_access_list(list: &Value) -> Result<Option<AccessList>, FixtureError> {

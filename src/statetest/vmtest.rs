@@ -9,12 +9,12 @@ use bytes::Bytes;
 use serde_json::Value;
 
 use super::json::{self, FixtureError, field};
-use super::logs_hash;
+use super::{logs_hash, parse_accounts};
 use crate::CodeCache;
 use crate::env::{BlockEnv, Env};
 use crate::evm::Evm;
 use crate::fork::Fork;
-use crate::primitives::{Address, B256, U256};
+use crate::primitives::{B256, U256};
 use crate::state::{AccountInfo, InMemoryDb};
 
 /// The mainnet fork in force at `number` (the VM tests use the block number to pick rules).
@@ -46,30 +46,6 @@ pub fn run_file(path: &Path) -> Result<Vec<(String, Result<(), String>)>, Fixtur
         .collect()
 }
 
-fn load_accounts(
-    accounts: &Value,
-    key: &'static str,
-) -> Result<Vec<(Address, AccountInfo, Vec<(U256, U256)>)>, FixtureError> {
-    let mut out = Vec::new();
-    for (addr, account) in accounts.as_object().ok_or(FixtureError::Field(key))? {
-        let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex(key))?;
-        let code = json::bytes(field(account, "code")?, "code")?;
-        let nonce = json::u64_quantity(field(account, "nonce")?, "nonce")?
-            .ok_or(FixtureError::Field("nonce"))?;
-        let balance = json::u256(field(account, "balance")?, "balance")?;
-        let mut storage = Vec::new();
-        for (slot, value) in field(account, "storage")?
-            .as_object()
-            .ok_or(FixtureError::Field("storage"))?
-        {
-            let slot = json::u256(&Value::String(slot.clone()), "storage")?;
-            storage.push((slot, json::u256(value, "storage")?));
-        }
-        out.push((address, AccountInfo::new(balance, nonce, code), storage));
-    }
-    Ok(out)
-}
-
 fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     let env = field(test, "env")?;
     let exec = field(test, "exec")?;
@@ -82,8 +58,8 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     let gas = json::u64_quantity(field(exec, "gas")?, "gas")?.ok_or(FixtureError::Field("gas"))?;
 
     let mut db = InMemoryDb::new();
-    for (address, info, storage) in load_accounts(field(test, "pre")?, "pre")? {
-        db.insert_account(address, info, storage);
+    for account in parse_accounts(field(test, "pre")?, "pre")? {
+        db.insert_account(account.address, account.info, account.storage);
     }
     // The old VM-test host did not move the call's value and let the first call through without
     // a balance check; funding the caller with the value has the same effect on everything the
@@ -171,8 +147,10 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     if logs_hash(&result.logs) != expected_logs {
         return Ok(Err("logs hash mismatch".into()));
     }
-    for (address, _, expected_storage) in load_accounts(field(test, "post")?, "post")? {
-        let mut expected: Vec<(U256, U256)> = expected_storage
+    for account in parse_accounts(field(test, "post")?, "post")? {
+        let address = account.address;
+        let mut expected: Vec<(U256, U256)> = account
+            .storage
             .into_iter()
             .filter(|(_, v)| !v.is_zero())
             .collect();
