@@ -14,18 +14,8 @@ fn execution(c: &mut Criterion) {
     for workload in workloads() {
         let mut ours = OvmRunner::new(&workload);
         let mut theirs = RevmRunner::new(&workload);
-        assert_eq!(
-            ours.run().to_vec(),
-            workload.expected,
-            "ovm output of {}",
-            workload.name
-        );
-        assert_eq!(
-            theirs.run(),
-            workload.expected,
-            "revm output of {}",
-            workload.name
-        );
+        assert_eq!(ours.run().to_vec(), workload.expected, "ovm output of {}", workload.name);
+        assert_eq!(theirs.run(), workload.expected, "revm output of {}", workload.name);
         let mut group = c.benchmark_group(format!("execute/{}", workload.name));
         group.bench_function("ovm", |b| b.iter(|| ours.run()));
         group.bench_function("revm", |b| b.iter(|| theirs.run()));

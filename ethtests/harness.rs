@@ -9,12 +9,7 @@ use ovm::statetest::runner::{self, RunOptions, Status, Summary};
 
 /// Tests that take minutes in the unoptimised test build. They are not skipped: `.ci/run` runs the
 /// whole Cancun folder, these included, with the release binary (`ovm statetest`).
-const SLOW: &[&str] = &[
-    "CALLBlake2f_MaxRounds",
-    "loopMul",
-    "Call50000_sha256",
-    "static_Call50000_sha256",
-];
+const SLOW: &[&str] = &["CALLBlake2f_MaxRounds", "loopMul", "Call50000_sha256", "static_Call50000_sha256"];
 
 fn fixtures() -> PathBuf {
     runner::fixtures_dir().expect(
@@ -27,16 +22,9 @@ fn run(folder: &str, fork: Option<Fork>) -> Summary {
     let dir = fixtures().join(folder);
     let files = runner::collect_files(std::slice::from_ref(&dir))
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    assert!(
-        !files.is_empty(),
-        "no fixture files under {}",
-        dir.display()
-    );
-    let options = RunOptions {
-        fork,
-        exclude: SLOW.iter().map(|s| s.to_string()).collect(),
-        ..RunOptions::default()
-    };
+    assert!(!files.is_empty(), "no fixture files under {}", dir.display());
+    let options =
+        RunOptions { fork, exclude: SLOW.iter().map(|s| s.to_string()).collect(), ..RunOptions::default() };
     let summary = runner::run_files(&files, &options);
     let failures: Vec<String> = summary
         .reports
@@ -70,8 +58,8 @@ fn legacy_vm_tests() {
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let (mut passed, mut failures) = (0, Vec::new());
     for file in &files {
-        let results = ovm::statetest::vmtest::run_file(file)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let results =
+            ovm::statetest::vmtest::run_file(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         for report in results {
             match report.mismatch {
                 None => passed += 1,
@@ -79,11 +67,6 @@ fn legacy_vm_tests() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{passed} passed, {} failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{passed} passed, {} failed:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(passed, 609, "every VM test runs");
 }

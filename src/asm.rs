@@ -31,11 +31,7 @@ word_from_uint!(u8, u16, u32, u64, u128, usize);
 impl Word for i32 {
     fn to_word(self) -> U256 {
         let magnitude = U256::from(self.unsigned_abs());
-        if self < 0 {
-            magnitude.wrapping_neg()
-        } else {
-            magnitude
-        }
+        if self < 0 { magnitude.wrapping_neg() } else { magnitude }
     }
 }
 
@@ -197,8 +193,7 @@ pub fn assemble(listing: &str) -> Result<Vec<u8>, AssembleError> {
             code.push(b);
             continue;
         }
-        let op =
-            opcode::from_name(mnemonic).ok_or(AssembleError::UnknownMnemonic { line: line_no })?;
+        let op = opcode::from_name(mnemonic).ok_or(AssembleError::UnknownMnemonic { line: line_no })?;
         code.push(op);
         let size = opcode::immediate_size(op);
         if size > 0 {
@@ -219,12 +214,7 @@ mod tests {
 
     #[test]
     fn builder_picks_the_shortest_push() {
-        let code = Asm::new()
-            .push(0)
-            .push(0x1234)
-            .push(U256::MAX)
-            .op(ADD)
-            .into_bytes();
+        let code = Asm::new().push(0).push(0x1234).push(U256::MAX).op(ADD).into_bytes();
         assert_eq!(code[..5], [PUSH1, 0, PUSH2, 0x12, 0x34]);
         assert_eq!(code[5], PUSH32);
         assert_eq!(code.len(), 5 + 33 + 1);
@@ -233,10 +223,7 @@ mod tests {
     #[test]
     fn disassembly_format() {
         let text = disassemble(&[PUSH1, 0x2a, 0x0c, PUSH2, 0xff]);
-        assert_eq!(
-            text,
-            "00000000: PUSH1 0x2a\n00000002: UNDEFINED 0x0c\n00000003: PUSH2 0xff\n"
-        );
+        assert_eq!(text, "00000000: PUSH1 0x2a\n00000002: UNDEFINED 0x0c\n00000003: PUSH2 0xff\n");
     }
 
     #[test]
@@ -248,17 +235,8 @@ mod tests {
 
     #[test]
     fn assemble_reports_errors() {
-        assert_eq!(
-            assemble("FOO"),
-            Err(AssembleError::UnknownMnemonic { line: 1 })
-        );
-        assert_eq!(
-            assemble("ADD\nPUSH1"),
-            Err(AssembleError::BadImmediate { line: 2 })
-        );
-        assert_eq!(
-            assemble("PUSH1 0x0102"),
-            Err(AssembleError::BadImmediate { line: 1 })
-        );
+        assert_eq!(assemble("FOO"), Err(AssembleError::UnknownMnemonic { line: 1 }));
+        assert_eq!(assemble("ADD\nPUSH1"), Err(AssembleError::BadImmediate { line: 2 }));
+        assert_eq!(assemble("PUSH1 0x0102"), Err(AssembleError::BadImmediate { line: 1 }));
     }
 }

@@ -102,14 +102,7 @@ struct BlockBuilder {
 
 impl BlockBuilder {
     fn new(index: usize) -> BlockBuilder {
-        BlockBuilder {
-            index,
-            gas: 0,
-            height: 0,
-            required: 0,
-            growth: 0,
-            gas_readers: Vec::new(),
-        }
+        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0, gas_readers: Vec::new() }
     }
 
     fn add(&mut self, gas: u16, inputs: u8, outputs: u8) {
@@ -182,14 +175,12 @@ impl DecodedCode {
                 // A JUMPDEST always starts a block: it is where jumps land.
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index))
-                    .finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
                 jump_table[pc] = instrs.len() as u32;
             } else if block.gas + u64::from(gas) >= MAX_BLOCK_GAS {
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index))
-                    .finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
                 begin_block(&mut instrs, &mut pcs, index, pc);
             }
 
@@ -202,8 +193,7 @@ impl DecodedCode {
                     let end = (start + imm_size).min(len);
                     let mut word = [0u8; 32];
                     // Bytes past the end of the code read as zero (the value is right-padded).
-                    word[32 - imm_size..32 - imm_size + (end - start)]
-                        .copy_from_slice(&code[start..end]);
+                    word[32 - imm_size..32 - imm_size + (end - start)].copy_from_slice(&code[start..end]);
                     if op <= PUSH4 {
                         u32::from_be_bytes([word[28], word[29], word[30], word[31]])
                     } else {
@@ -224,8 +214,7 @@ impl DecodedCode {
                 // or dead code that only a JUMPDEST can make reachable again.
                 let index = blocks.len();
                 blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index))
-                    .finish(&mut instrs, &mut blocks);
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
                 if op == JUMPI {
                     instrs.last_mut().expect("just pushed").arg = index as u32;
                 }
@@ -233,24 +222,11 @@ impl DecodedCode {
             pc += 1 + imm_size;
         }
         // Running off the end of the code is a STOP.
-        instrs.push(Instr {
-            op: STOP,
-            raw: STOP,
-            arg: 0,
-        });
+        instrs.push(Instr { op: STOP, raw: STOP, arg: 0 });
         pcs.push(len as u32);
         block.finish(&mut instrs, &mut blocks);
 
-        DecodedCode {
-            bytes,
-            hash,
-            fork,
-            instrs,
-            pcs,
-            jump_table,
-            push_values,
-            blocks,
-        }
+        DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
     }
 
     /// The raw code.
@@ -297,11 +273,7 @@ impl DecodedCode {
     /// The value pushed by the PUSH instruction `instr`.
     #[inline]
     pub fn push_value(&self, instr: &Instr) -> U256 {
-        if instr.op <= PUSH4 {
-            U256::from(instr.arg)
-        } else {
-            self.push_values[instr.arg as usize]
-        }
+        if instr.op <= PUSH4 { U256::from(instr.arg) } else { self.push_values[instr.arg as usize] }
     }
 
     /// The PUSH5..PUSH32 value stored at `index` (see [`Instr::arg`]).
@@ -323,9 +295,7 @@ impl DecodedCode {
 
     /// `true` when `pc` is a JUMPDEST opcode that is not PUSH data.
     pub fn is_jumpdest(&self, pc: usize) -> bool {
-        self.jump_table
-            .get(pc)
-            .is_some_and(|&i| i != NOT_A_JUMPDEST)
+        self.jump_table.get(pc).is_some_and(|&i| i != NOT_A_JUMPDEST)
     }
 
     /// The code's instructions as written, in order (without internal markers and without the
@@ -339,11 +309,7 @@ impl DecodedCode {
             .map(move |(i, &pc)| {
                 let pc = pc as usize;
                 let end = (pc + 1 + opcode::immediate_size(i.raw)).min(code.len());
-                Instruction {
-                    pc,
-                    opcode: i.raw,
-                    immediate: &code[pc + 1..end],
-                }
+                Instruction { pc, opcode: i.raw, immediate: &code[pc + 1..end] }
             })
     }
 
@@ -369,10 +335,7 @@ pub struct CodeCache {
 impl CodeCache {
     /// An empty cache for `fork`.
     pub fn new(fork: Fork) -> CodeCache {
-        CodeCache {
-            fork,
-            entries: Map::default(),
-        }
+        CodeCache { fork, entries: Map::default() }
     }
 
     /// The fork the cached code is decoded for.
@@ -443,16 +406,7 @@ mod tests {
     #[test]
     fn blocks_sum_static_gas_and_stack_bounds() {
         // PUSH1 1 PUSH1 2 ADD POP | JUMPDEST STOP
-        let d = decode(
-            &Asm::new()
-                .push(1)
-                .push(2)
-                .op(ADD)
-                .op(POP)
-                .op(JUMPDEST)
-                .op(STOP)
-                .into_bytes(),
-        );
+        let d = decode(&Asm::new().push(1).push(2).op(ADD).op(POP).op(JUMPDEST).op(STOP).into_bytes());
         assert_eq!(d.instrs()[0].op, BEGIN_BLOCK);
         let entry = d.block(0);
         assert_eq!(entry.gas, 3 + 3 + 3 + 2);
@@ -481,15 +435,7 @@ mod tests {
 
     #[test]
     fn jumpi_fallthrough_starts_a_block() {
-        let d = decode(
-            &Asm::new()
-                .push(0)
-                .push(0)
-                .op(JUMPI)
-                .push(1)
-                .op(STOP)
-                .into_bytes(),
-        );
+        let d = decode(&Asm::new().push(0).push(0).op(JUMPI).push(1).op(STOP).into_bytes());
         let jumpi = d.instrs().iter().find(|i| i.op == JUMPI).unwrap();
         assert_eq!(d.block(jumpi.arg).gas, 3);
         assert_eq!(d.block(0).gas, 16);

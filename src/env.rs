@@ -42,11 +42,7 @@ impl Default for BlockEnv {
 
 /// EIP-4844: `fake_exponential(MIN_BASE_FEE_PER_BLOB_GAS, excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION)`.
 pub fn blob_base_fee(excess_blob_gas: u64) -> U256 {
-    fake_exponential(
-        U256::from(1),
-        U256::from(excess_blob_gas),
-        U256::from(3_338_477u64),
-    )
+    fake_exponential(U256::from(1), U256::from(excess_blob_gas), U256::from(3_338_477u64))
 }
 
 /// EIP-4844's integer approximation of `factor * e ** (numerator / denominator)`.

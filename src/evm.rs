@@ -11,8 +11,8 @@ use crate::env::Env;
 use crate::fork::Fork;
 use crate::gas;
 use crate::interpreter::{
-    self, Action, CallRequest, CreateRequest, ExitReason, Frame, FrameOrigin, Host, Memory,
-    Message, Stack, SubResult,
+    self, Action, CallRequest, CreateRequest, ExitReason, Frame, FrameOrigin, Host, Memory, Message, Stack,
+    SubResult,
 };
 use crate::precompiles;
 use crate::primitives::{Address, B256, U256, keccak256};
@@ -201,20 +201,9 @@ impl<'a, 'db> Evm<'a, 'db, NoTracer> {
 
 impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     /// An EVM that reports to `tracer`.
-    pub fn with_tracer(
-        db: &'db mut dyn Database,
-        env: Env,
-        cache: &'a mut CodeCache,
-        tracer: T,
-    ) -> Self {
+    pub fn with_tracer(db: &'db mut dyn Database, env: Env, cache: &'a mut CodeCache, tracer: T) -> Self {
         let fork = cache.fork();
-        Evm {
-            state: JournaledState::new(db, fork),
-            env,
-            cache,
-            tracer,
-            pool: Vec::new(),
-        }
+        Evm { state: JournaledState::new(db, fork), env, cache, tracer, pool: Vec::new() }
     }
 
     /// The fork this EVM runs.
@@ -295,11 +284,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         };
         let fork = self.fork();
         let result = with_spec!(fork, S => self.execute::<S>(Next::Call(request)))?;
-        let logs = if result.reason.is_success() {
-            self.state.take_logs()
-        } else {
-            Vec::new()
-        };
+        let logs = if result.reason.is_success() { self.state.take_logs() } else { Vec::new() };
         Ok(ExecutionResult {
             reason: result.reason,
             gas_used: gas - result.gas_left,
@@ -317,10 +302,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         with_spec!(fork, S => self.transact_with::<S>(tx))
     }
 
-    fn transact_with<S: Spec>(
-        &mut self,
-        tx: &Transaction,
-    ) -> Result<ExecutionResult, TransactionError> {
+    fn transact_with<S: Spec>(&mut self, tx: &Transaction) -> Result<ExecutionResult, TransactionError> {
         let schedule = &S::GAS;
         let env = &self.env;
         let fork = S::FORK;
@@ -336,10 +318,8 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         if !fork.is_at_least(min_fork) {
             return Err(InvalidTransaction::TypeNotSupported(tx.tx_type).into());
         }
-        let (max_fee, priority_fee) = (
-            tx.max_fee_per_gas,
-            tx.max_priority_fee_per_gas.unwrap_or(tx.max_fee_per_gas),
-        );
+        let (max_fee, priority_fee) =
+            (tx.max_fee_per_gas, tx.max_priority_fee_per_gas.unwrap_or(tx.max_fee_per_gas));
         let effective_price = if fork.is_at_least(Fork::London) {
             if priority_fee > max_fee {
                 return Err(InvalidTransaction::PriorityFeeAboveFeeCap.into());
@@ -353,11 +333,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         };
 
         // Gas rules.
-        let access_list_keys = tx
-            .access_list
-            .iter()
-            .map(|(_, keys)| keys.len() as u64)
-            .sum();
+        let access_list_keys = tx.access_list.iter().map(|(_, keys)| keys.len() as u64).sum();
         let intrinsic = gas::intrinsic_gas(
             schedule,
             &tx.data,
@@ -366,11 +342,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             access_list_keys,
         );
         if tx.gas_limit < intrinsic {
-            return Err(InvalidTransaction::IntrinsicGasTooLow {
-                gas_limit: tx.gas_limit,
-                intrinsic,
-            }
-            .into());
+            return Err(InvalidTransaction::IntrinsicGasTooLow { gas_limit: tx.gas_limit, intrinsic }.into());
         }
         if U256::from(tx.gas_limit) > env.block.gas_limit {
             return Err(InvalidTransaction::GasLimitAboveBlock.into());
@@ -404,11 +376,9 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             return Err(InvalidTransaction::NonceOverflow.into());
         }
         if sender.info.nonce != tx.nonce {
-            return Err(InvalidTransaction::NonceMismatch {
-                expected: sender.info.nonce,
-                got: tx.nonce,
-            }
-            .into());
+            return Err(
+                InvalidTransaction::NonceMismatch { expected: sender.info.nonce, got: tx.nonce }.into()
+            );
         }
         let gas_limit = U256::from(tx.gas_limit);
         let max_blob_cost = U256::from(blob_gas)
@@ -474,26 +444,20 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
 
         // Refund (capped: EIP-3529) and pay.
         let gas_used_before_refund = tx.gas_limit - result.gas_left;
-        let refund = (self.state.refund().max(0) as u64)
-            .min(gas_used_before_refund / schedule.max_refund_quotient);
+        let refund =
+            (self.state.refund().max(0) as u64).min(gas_used_before_refund / schedule.max_refund_quotient);
         let gas_left = result.gas_left + refund;
         let gas_used = tx.gas_limit - gas_left;
-        self.state
-            .add_balance(&tx.caller, U256::from(gas_left) * effective_price)?;
+        self.state.add_balance(&tx.caller, U256::from(gas_left) * effective_price)?;
         let coinbase_price = if fork.is_at_least(Fork::London) {
             effective_price - self.env.block.base_fee
         } else {
             effective_price
         };
         let coinbase = self.env.block.coinbase;
-        self.state
-            .add_balance(&coinbase, U256::from(gas_used) * coinbase_price)?;
+        self.state.add_balance(&coinbase, U256::from(gas_used) * coinbase_price)?;
 
-        let logs = if result.reason.is_success() {
-            self.state.take_logs()
-        } else {
-            Vec::new()
-        };
+        let logs = if result.reason.is_success() { self.state.take_logs() } else { Vec::new() };
         Ok(ExecutionResult {
             reason: result.reason,
             gas_used,
@@ -524,10 +488,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
                 Next::Call(_) | Next::Create(_) => unreachable!("start() resolves requests"),
             }
             let frame = frames.last_mut().expect("a frame to run");
-            let mut host = Host {
-                state: &mut self.state,
-                env: &self.env,
-            };
+            let mut host = Host { state: &mut self.state, env: &self.env };
             let action = interpreter::run::<S, T>(frame, &mut host, &mut self.tracer);
             next = match action {
                 Action::Call(request) => self.start::<S>(Next::Call(*request))?,
@@ -550,37 +511,19 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     }
 
     fn take_buffers(&mut self) -> (Stack, Memory) {
-        self.pool
-            .pop()
-            .unwrap_or_else(|| (Stack::new(), Memory::new()))
+        self.pool.pop().unwrap_or_else(|| (Stack::new(), Memory::new()))
     }
 
-    fn done(
-        &mut self,
-        reason: ExitReason,
-        gas_left: u64,
-        output: Bytes,
-        created: Option<Address>,
-    ) -> Next {
+    fn done(&mut self, reason: ExitReason, gas_left: u64, output: Bytes, created: Option<Address>) -> Next {
         if T::ENABLED {
             self.tracer.frame_exit(reason, gas_left, &output);
         }
-        Next::Done(SubResult {
-            reason,
-            gas_left,
-            output,
-            created,
-        })
+        Next::Done(SubResult { reason, gas_left, output, created })
     }
 
     /// Starts a call: depth and balance checks, value transfer, precompiles, empty code.
     fn start_call<S: Spec>(&mut self, request: CallRequest) -> Result<Next, DatabaseError> {
-        let CallRequest {
-            kind,
-            message,
-            transfers_value,
-            gas,
-        } = request;
+        let CallRequest { kind, message, transfers_value, gas } = request;
         if T::ENABLED {
             self.tracer.frame_enter(&FrameStart {
                 kind,
@@ -613,8 +556,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
                 {
                     return Ok(self.done(ExitReason::Stop, gas, Bytes::new(), None));
                 }
-                self.state
-                    .transfer(&message.caller, &message.address, message.value)?;
+                self.state.transfer(&message.caller, &message.address, message.value)?;
             }
             // go-ethereum touches the target of a STATICCALL with a zero-value balance change.
             FrameKind::StaticCall => self.state.touch(&message.address)?,
@@ -622,20 +564,18 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         }
 
         if is_precompile {
-            return Ok(
-                match precompiles::run(&message.code_address, &message.input, gas, S::FORK) {
-                    Some(Ok(out)) => self.done(
-                        ExitReason::Return,
-                        gas.saturating_sub(out.gas_used),
-                        Bytes::from(out.output),
-                        None,
-                    ),
-                    _ => {
-                        self.state.revert(checkpoint);
-                        self.done(ExitReason::PrecompileFailure, 0, Bytes::new(), None)
-                    }
-                },
-            );
+            return Ok(match precompiles::run(&message.code_address, &message.input, gas, S::FORK) {
+                Some(Ok(out)) => self.done(
+                    ExitReason::Return,
+                    gas.saturating_sub(out.gas_used),
+                    Bytes::from(out.output),
+                    None,
+                ),
+                _ => {
+                    self.state.revert(checkpoint);
+                    self.done(ExitReason::PrecompileFailure, 0, Bytes::new(), None)
+                }
+            });
         }
 
         let account = self.state.peek_account(&message.code_address)?;
@@ -645,28 +585,12 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         let (hash, bytes) = (account.info.code_hash, account.info.code.clone());
         let code = self.cache.get_or_decode(hash, &bytes);
         let (stack, memory) = self.take_buffers();
-        Ok(Next::Run(Frame::new(
-            code,
-            message,
-            gas,
-            checkpoint,
-            FrameOrigin::Call,
-            stack,
-            memory,
-        )))
+        Ok(Next::Run(Frame::new(code, message, gas, checkpoint, FrameOrigin::Call, stack, memory)))
     }
 
     /// Starts a creation: depth, balance and nonce checks, address, collision, endowment.
     fn start_create<S: Spec>(&mut self, request: CreateRequest) -> Result<Next, DatabaseError> {
-        let CreateRequest {
-            kind,
-            caller,
-            value,
-            init_code,
-            salt,
-            gas,
-            depth,
-        } = request;
+        let CreateRequest { kind, caller, value, init_code, salt, gas, depth } = request;
         let creator = self.state.peek_account(&caller)?;
         let (nonce, balance) = (creator.info.nonce, creator.info.balance);
         let address = match salt {
@@ -721,23 +645,11 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             depth,
         };
         let (stack, memory) = self.take_buffers();
-        Ok(Next::Run(Frame::new(
-            code,
-            message,
-            gas,
-            checkpoint,
-            FrameOrigin::Create(address),
-            stack,
-            memory,
-        )))
+        Ok(Next::Run(Frame::new(code, message, gas, checkpoint, FrameOrigin::Create(address), stack, memory)))
     }
 
     /// Ends a frame: commits or reverts its changes; for creations, checks and stores the code.
-    fn finish<S: Spec>(
-        &mut self,
-        frame: Frame,
-        reason: ExitReason,
-    ) -> Result<SubResult, DatabaseError> {
+    fn finish<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError> {
         let checkpoint = frame.checkpoint();
         let origin = frame.origin();
         let mut gas_left = frame.gas();
@@ -760,15 +672,9 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             (gas_left, output)
         } else {
             self.state.revert(checkpoint);
-            if reason.is_revert() {
-                (gas_left, output)
-            } else {
-                (0, Bytes::new())
-            }
+            if reason.is_revert() { (gas_left, output) } else { (0, Bytes::new()) }
         };
-        let Next::Done(result) = self.done(reason, gas_left, output, created) else {
-            unreachable!()
-        };
+        let Next::Done(result) = self.done(reason, gas_left, output, created) else { unreachable!() };
         Ok(result)
     }
 
@@ -790,11 +696,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         let deposit = gas::CODE_DEPOSIT_BYTE * code.len() as u64;
         if *gas_left < deposit {
             // Frontier kept the account without code instead of failing (EIP-2 changed this).
-            return Ok(if S::GAS.code_deposit_oog_fails {
-                Err(ExitReason::OutOfGas)
-            } else {
-                Ok(())
-            });
+            return Ok(if S::GAS.code_deposit_oog_fails { Err(ExitReason::OutOfGas) } else { Ok(()) });
         }
         *gas_left -= deposit;
         self.state.set_code(&address, code)?;

@@ -115,11 +115,7 @@ impl GasSchedule {
         };
         GasSchedule {
             static_gas: crate::opcode::static_gas_table(fork),
-            exp_byte: if fork.is_at_least(Fork::SpuriousDragon) {
-                50
-            } else {
-                10
-            },
+            exp_byte: if fork.is_at_least(Fork::SpuriousDragon) { 50 } else { 10 },
             cold_account_surcharge: if berlin { 2500 } else { 0 },
             cold_account_access: if berlin { 2600 } else { 0 },
             cold_sload_surcharge: if berlin { 2000 } else { 0 },
@@ -137,35 +133,15 @@ impl GasSchedule {
             new_account: 25000,
             all_but_one_64th: fork.is_at_least(Fork::TangerineWhistle),
             new_account_only_with_value: fork.is_at_least(Fork::SpuriousDragon),
-            initcode_word: if fork.is_at_least(Fork::Shanghai) {
-                2
-            } else {
-                0
-            },
-            max_initcode_size: if fork.is_at_least(Fork::Shanghai) {
-                Some(2 * 24576)
-            } else {
-                None
-            },
-            max_code_size: if fork.is_at_least(Fork::SpuriousDragon) {
-                Some(24576)
-            } else {
-                None
-            },
+            initcode_word: if fork.is_at_least(Fork::Shanghai) { 2 } else { 0 },
+            max_initcode_size: if fork.is_at_least(Fork::Shanghai) { Some(2 * 24576) } else { None },
+            max_code_size: if fork.is_at_least(Fork::SpuriousDragon) { Some(24576) } else { None },
             reject_ef_code: london,
             code_deposit_oog_fails: fork.is_at_least(Fork::Homestead),
             max_refund_quotient: if london { 5 } else { 2 },
             tx_data_zero: 4,
-            tx_data_non_zero: if fork.is_at_least(Fork::Istanbul) {
-                16
-            } else {
-                68
-            },
-            tx_create: if fork.is_at_least(Fork::Homestead) {
-                53000
-            } else {
-                21000
-            },
+            tx_data_non_zero: if fork.is_at_least(Fork::Istanbul) { 16 } else { 68 },
+            tx_create: if fork.is_at_least(Fork::Homestead) { 53000 } else { 21000 },
             access_list_address: 2400,
             access_list_storage_key: 1900,
         }
@@ -195,11 +171,7 @@ impl GasSchedule {
                     if original.is_zero() {
                         return (self.sstore_set, 0);
                     }
-                    let refund = if new.is_zero() {
-                        self.sstore_clears_refund
-                    } else {
-                        0
-                    };
+                    let refund = if new.is_zero() { self.sstore_clears_refund } else { 0 };
                     return (self.sstore_reset, refund);
                 }
                 let mut refund = 0i64;
@@ -211,11 +183,7 @@ impl GasSchedule {
                     }
                 }
                 if new == original {
-                    let restored = if original.is_zero() {
-                        self.sstore_set
-                    } else {
-                        self.sstore_reset
-                    };
+                    let restored = if original.is_zero() { self.sstore_set } else { self.sstore_reset };
                     refund += (restored - self.sstore_noop) as i64;
                 }
                 (self.sstore_noop, refund)
@@ -226,11 +194,7 @@ impl GasSchedule {
     /// The most a callee may receive: all of `available`, or all but one 64th of it (EIP-150).
     #[inline]
     pub const fn max_call_gas(&self, available: u64) -> u64 {
-        if self.all_but_one_64th {
-            available - available / 64
-        } else {
-            available
-        }
+        if self.all_but_one_64th { available - available / 64 } else { available }
     }
 }
 
@@ -269,11 +233,7 @@ pub fn intrinsic_gas(
 ) -> u64 {
     let zeros = data.iter().filter(|&&b| b == 0).count() as u64;
     let non_zeros = data.len() as u64 - zeros;
-    let mut gas = if is_create {
-        schedule.tx_create
-    } else {
-        TX_BASE
-    };
+    let mut gas = if is_create { schedule.tx_create } else { TX_BASE };
     gas += zeros * schedule.tx_data_zero + non_zeros * schedule.tx_data_non_zero;
     gas += access_list_addresses * schedule.access_list_address;
     gas += access_list_keys * schedule.access_list_storage_key;
@@ -319,14 +279,8 @@ mod tests {
     #[test]
     fn intrinsic_gas_per_fork() {
         let data = [0u8, 1, 2, 0];
-        assert_eq!(
-            intrinsic_gas(&GasSchedule::new(Fork::Frontier), &data, false, 0, 0),
-            21000 + 8 + 136
-        );
-        assert_eq!(
-            intrinsic_gas(&GasSchedule::new(Fork::Istanbul), &data, false, 0, 0),
-            21000 + 8 + 32
-        );
+        assert_eq!(intrinsic_gas(&GasSchedule::new(Fork::Frontier), &data, false, 0, 0), 21000 + 8 + 136);
+        assert_eq!(intrinsic_gas(&GasSchedule::new(Fork::Istanbul), &data, false, 0, 0), 21000 + 8 + 32);
         assert_eq!(
             intrinsic_gas(&GasSchedule::new(Fork::Shanghai), &data, true, 1, 2),
             53000 + 40 + 2400 + 3800 + 2

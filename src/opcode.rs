@@ -369,10 +369,7 @@ mod tests {
             let Some(op) = info(b) else { continue };
             assert_eq!(from_name(op.name), Some(b), "{}", op.name);
             let is_push = (PUSH1..=PUSH32).contains(&b);
-            assert_eq!(
-                op.immediate_size as usize,
-                if is_push { (b - PUSH0) as usize } else { 0 }
-            );
+            assert_eq!(op.immediate_size as usize, if is_push { (b - PUSH0) as usize } else { 0 });
             // An opcode priced before it exists would be a typo in the table.
             for fork in Fork::ALL {
                 if !op.is_defined_in(fork) {
@@ -387,10 +384,7 @@ mod tests {
         // Frontier has 0x00-0x0b (12), 0x10-0x1a (11), KECCAK256, 0x30-0x3c (13), 0x40-0x45 (6),
         // 0x50-0x5b (12), 64 PUSH/DUP/SWAP, 5 LOG, CREATE CALL CALLCODE RETURN, INVALID, SELFDESTRUCT.
         let count = |fork| (0..=255u8).filter(|&b| info_in(b, fork).is_some()).count();
-        assert_eq!(
-            count(Fork::Frontier),
-            12 + 11 + 1 + 13 + 6 + 12 + 64 + 5 + 4 + 2
-        );
+        assert_eq!(count(Fork::Frontier), 12 + 11 + 1 + 13 + 6 + 12 + 64 + 5 + 4 + 2);
         assert_eq!(count(Fork::Homestead), count(Fork::Frontier) + 1);
         assert_eq!(count(Fork::Byzantium), count(Fork::Homestead) + 4);
         assert_eq!(count(Fork::Constantinople), count(Fork::Byzantium) + 5);
@@ -408,9 +402,6 @@ mod tests {
         assert_eq!(sload.static_gas(Fork::Istanbul), 800);
         assert_eq!(sload.static_gas(Fork::Cancun), 100);
         assert_eq!(static_gas_table(Fork::Homestead)[SELFDESTRUCT as usize], 0);
-        assert_eq!(
-            static_gas_table(Fork::TangerineWhistle)[SELFDESTRUCT as usize],
-            5000
-        );
+        assert_eq!(static_gas_table(Fork::TangerineWhistle)[SELFDESTRUCT as usize], 5000);
     }
 }

@@ -16,8 +16,8 @@ pub struct B256(pub [u8; 32]);
 
 /// Keccak-256 of the empty byte string: the code hash of an account without code.
 pub const KECCAK_EMPTY: B256 = B256([
-    0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0,
-    0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70,
+    0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d, 0xb2, 0xdc, 0xc7, 0x03, 0xc0, 0xe5,
+    0x00, 0xb6, 0x53, 0xca, 0x82, 0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70,
 ]);
 
 /// Keccak-256 over `data`.
@@ -66,10 +66,8 @@ impl Address {
     /// Parses 40 hex digits, with or without `0x`.
     pub fn from_hex(s: &str) -> Result<Address, HexError> {
         let bytes = decode_hex(s)?;
-        let arr: [u8; 20] = bytes.try_into().map_err(|v: Vec<u8>| HexError::Length {
-            expected: 20,
-            got: v.len(),
-        })?;
+        let arr: [u8; 20] =
+            bytes.try_into().map_err(|v: Vec<u8>| HexError::Length { expected: 20, got: v.len() })?;
         Ok(Address(arr))
     }
 }
@@ -94,10 +92,7 @@ impl B256 {
     pub fn from_hex(s: &str) -> Result<B256, HexError> {
         let bytes = decode_hex(s)?;
         if bytes.len() > 32 {
-            return Err(HexError::Length {
-                expected: 32,
-                got: bytes.len(),
-            });
+            return Err(HexError::Length { expected: 32, got: bytes.len() });
         }
         let mut out = [0u8; 32];
         out[32 - bytes.len()..].copy_from_slice(&bytes);
@@ -174,10 +169,7 @@ pub fn encode_hex(bytes: &[u8]) -> String {
 /// Decodes hex with or without a `0x` prefix; surrounding ASCII whitespace is ignored.
 pub fn decode_hex(s: &str) -> Result<Vec<u8>, HexError> {
     let s = s.trim();
-    let digits = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
+    let digits = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")).unwrap_or(s);
     if !digits.len().is_multiple_of(2) {
         return Err(HexError::OddLength(digits.len()));
     }
@@ -275,17 +267,8 @@ mod tests {
         assert_eq!(decode_hex("").unwrap(), Vec::<u8>::new());
         assert_eq!(encode_hex(&[0, 1, 0xff]), "0x0001ff");
         assert_eq!(decode_hex("0x123"), Err(HexError::OddLength(3)));
-        assert!(matches!(
-            decode_hex("zz"),
-            Err(HexError::InvalidCharacter {
-                character: 'z',
-                position: 0
-            })
-        ));
-        assert!(matches!(
-            decode_hex("0ag0"),
-            Err(HexError::InvalidCharacter { position: 2, .. })
-        ));
+        assert!(matches!(decode_hex("zz"), Err(HexError::InvalidCharacter { character: 'z', position: 0 })));
+        assert!(matches!(decode_hex("0ag0"), Err(HexError::InvalidCharacter { position: 2, .. })));
     }
 
     #[test]

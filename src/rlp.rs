@@ -83,11 +83,7 @@ impl Header {
     /// The number of bytes the header takes when encoded.
     #[inline]
     pub const fn length(&self) -> usize {
-        if self.payload_len < 56 {
-            1
-        } else {
-            1 + be_len(self.payload_len as u64)
-        }
+        if self.payload_len < 56 { 1 } else { 1 + be_len(self.payload_len as u64) }
     }
 
     /// The encoded header in a stack buffer, and how many of its leading bytes are used.
@@ -96,11 +92,7 @@ impl Header {
     /// ones get `base + 55 + len_of_len` and then the minimal big-endian length.
     #[inline]
     pub const fn to_array(&self) -> ([u8; 9], usize) {
-        let base = if self.list {
-            EMPTY_LIST_CODE
-        } else {
-            EMPTY_STRING_CODE
-        };
+        let base = if self.list { EMPTY_LIST_CODE } else { EMPTY_STRING_CODE };
         let mut out = [0u8; 9];
         if self.payload_len < 56 {
             out[0] = base + self.payload_len as u8;
@@ -135,22 +127,13 @@ const fn be_len(v: u64) -> usize {
 /// Appends the header of a list whose payload is `payload_len` bytes long.
 #[inline]
 pub fn encode_list_header(out: &mut Vec<u8>, payload_len: usize) {
-    Header {
-        list: true,
-        payload_len,
-    }
-    .encode(out);
+    Header { list: true, payload_len }.encode(out);
 }
 
 /// The encoded length of a list whose payload is `payload_len` bytes long.
 #[inline]
 pub const fn list_len(payload_len: usize) -> usize {
-    Header {
-        list: true,
-        payload_len,
-    }
-    .length()
-        + payload_len
+    Header { list: true, payload_len }.length() + payload_len
 }
 
 /// Appends a list whose payload (the concatenated encodings of its items) is already built.
@@ -170,11 +153,7 @@ pub fn encode_list_with(out: &mut Vec<u8>, build: impl FnOnce(&mut Vec<u8>)) {
     out.extend_from_slice(&[0u8; 9]);
     build(out);
     let payload_len = out.len() - mark - 9;
-    let (header, hlen) = Header {
-        list: true,
-        payload_len,
-    }
-    .to_array();
+    let (header, hlen) = Header { list: true, payload_len }.to_array();
     out[mark..mark + hlen].copy_from_slice(&header[..hlen]);
     out.copy_within(mark + 9.., mark + hlen);
     out.truncate(mark + hlen + payload_len);
@@ -189,11 +168,7 @@ pub fn encode_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
         out.push(*b);
         return;
     }
-    Header {
-        list: false,
-        payload_len: bytes.len(),
-    }
-    .encode(out);
+    Header { list: false, payload_len: bytes.len() }.encode(out);
     out.extend_from_slice(bytes);
 }
 
@@ -203,12 +178,7 @@ pub const fn bytes_len(bytes: &[u8]) -> usize {
     if bytes.len() == 1 && bytes[0] < EMPTY_STRING_CODE {
         1
     } else {
-        Header {
-            list: false,
-            payload_len: bytes.len(),
-        }
-        .length()
-            + bytes.len()
+        Header { list: false, payload_len: bytes.len() }.length() + bytes.len()
     }
 }
 
@@ -216,11 +186,7 @@ pub const fn bytes_len(bytes: &[u8]) -> usize {
 #[inline]
 pub fn encode_u64(out: &mut Vec<u8>, value: u64) {
     if value < u64::from(EMPTY_STRING_CODE) {
-        out.push(if value == 0 {
-            EMPTY_STRING_CODE
-        } else {
-            value as u8
-        });
+        out.push(if value == 0 { EMPTY_STRING_CODE } else { value as u8 });
         return;
     }
     let n = be_len(value);
@@ -231,11 +197,7 @@ pub fn encode_u64(out: &mut Vec<u8>, value: u64) {
 /// The encoded length of an unsigned integer.
 #[inline]
 pub const fn u64_len(value: u64) -> usize {
-    if value < EMPTY_STRING_CODE as u64 {
-        1
-    } else {
-        1 + be_len(value)
-    }
+    if value < EMPTY_STRING_CODE as u64 { 1 } else { 1 + be_len(value) }
 }
 
 /// Appends a 256-bit unsigned integer as its minimal big-endian bytes (zero is the empty string).
@@ -305,9 +267,7 @@ pub fn split_first(input: &[u8]) -> Result<(Raw<'_>, &[u8]), RlpError> {
             (true, len, rest)
         }
     };
-    let (payload, rest) = rest
-        .split_at_checked(payload_len)
-        .ok_or(RlpError::InputTooShort)?;
+    let (payload, rest) = rest.split_at_checked(payload_len).ok_or(RlpError::InputTooShort)?;
     if list {
         return Ok((Raw::List(payload), rest));
     }
@@ -322,9 +282,7 @@ pub fn split_first(input: &[u8]) -> Result<(Raw<'_>, &[u8]), RlpError> {
 /// Reads a long-form length of `len_of_len` bytes; it must have no leading zero and be at
 /// least 56, or the short form would have been required.
 fn long_length(input: &[u8], len_of_len: usize) -> Result<(usize, &[u8]), RlpError> {
-    let (len_bytes, rest) = input
-        .split_at_checked(len_of_len)
-        .ok_or(RlpError::InputTooShort)?;
+    let (len_bytes, rest) = input.split_at_checked(len_of_len).ok_or(RlpError::InputTooShort)?;
     if len_bytes.first() == Some(&0) {
         return Err(RlpError::LeadingZeroLength);
     }
@@ -536,18 +494,14 @@ fn bytes_to_u256(bytes: &[u8]) -> Result<U256, RlpError> {
 }
 
 fn bytes_to_address(bytes: &[u8]) -> Result<Address, RlpError> {
-    let arr: [u8; 20] = bytes.try_into().map_err(|_| RlpError::WrongLength {
-        expected: 20,
-        got: bytes.len(),
-    })?;
+    let arr: [u8; 20] =
+        bytes.try_into().map_err(|_| RlpError::WrongLength { expected: 20, got: bytes.len() })?;
     Ok(Address(arr))
 }
 
 fn bytes_to_b256(bytes: &[u8]) -> Result<B256, RlpError> {
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| RlpError::WrongLength {
-        expected: 32,
-        got: bytes.len(),
-    })?;
+    let arr: [u8; 32] =
+        bytes.try_into().map_err(|_| RlpError::WrongLength { expected: 32, got: bytes.len() })?;
     Ok(B256(arr))
 }
 
@@ -568,31 +522,19 @@ mod tests {
         assert_eq!(enc(|o| encode_u64(o, 0x7f)), [0x7f]);
         assert_eq!(enc(|o| encode_u64(o, 0x80)), [0x81, 0x80]);
         assert_eq!(enc(|o| encode_u64(o, 0x0400)), [0x82, 0x04, 0x00]);
-        assert_eq!(
-            enc(|o| encode_u64(o, u64::MAX)),
-            [&[0x88][..], &[0xff; 8]].concat()
-        );
+        assert_eq!(enc(|o| encode_u64(o, u64::MAX)), [&[0x88][..], &[0xff; 8]].concat());
         assert_eq!(enc(|o| encode_u256(o, U256::ZERO)), [0x80]);
         assert_eq!(enc(|o| encode_u256(o, U256::from(5))), [0x05]);
-        assert_eq!(
-            enc(|o| encode_u256(o, U256::MAX)),
-            [&[0xa0][..], &[0xff; 32]].concat()
-        );
+        assert_eq!(enc(|o| encode_u256(o, U256::MAX)), [&[0xa0][..], &[0xff; 32]].concat());
         let big = U256::from(1u8) << 64;
-        assert_eq!(
-            enc(|o| encode_u256(o, big)),
-            [0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0]
-        );
+        assert_eq!(enc(|o| encode_u256(o, big)), [0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
         for v in [0u64, 1, 0x7f, 0x80, 0xff, 0x100, u64::MAX] {
             assert_eq!(enc(|o| encode_u64(o, v)).len(), u64_len(v));
             assert_eq!(decode(&enc(|o| encode_u64(o, v))).unwrap().as_u64(), Ok(v));
         }
         for v in [U256::ZERO, big, U256::MAX] {
             assert_eq!(enc(|o| encode_u256(o, v)).len(), u256_len(v));
-            assert_eq!(
-                decode(&enc(|o| encode_u256(o, v))).unwrap().as_u256(),
-                Ok(v)
-            );
+            assert_eq!(decode(&enc(|o| encode_u256(o, v))).unwrap().as_u256(), Ok(v));
         }
     }
 
@@ -611,13 +553,7 @@ mod tests {
         let items = item.as_list().unwrap();
         assert_eq!(items[0].as_address(), Ok(a));
         assert_eq!(items[1].as_b256(), Ok(h));
-        assert_eq!(
-            items[0].as_b256(),
-            Err(RlpError::WrongLength {
-                expected: 32,
-                got: 20
-            })
-        );
+        assert_eq!(items[0].as_b256(), Err(RlpError::WrongLength { expected: 32, got: 20 }));
         assert_eq!(items[0].as_list(), Err(RlpError::ExpectedList));
         assert_eq!(item.as_bytes(), Err(RlpError::ExpectedBytes));
     }
@@ -666,10 +602,7 @@ mod tests {
             (&[0xc1, 0x82, 0x01, 0x02], RlpError::InputTooShort),
             (&[0x01, 0x02], RlpError::TrailingBytes),
             (&[0xc0, 0xc0], RlpError::TrailingBytes),
-            (
-                &[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
-                RlpError::InputTooShort,
-            ),
+            (&[0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], RlpError::InputTooShort),
         ];
         for (input, err) in cases {
             assert_eq!(decode(input), Err(*err), "input {input:02x?}");
@@ -816,10 +749,8 @@ mod tests {
             if let Some(dir) = std::env::var_os("OVM_ETHTESTS") {
                 return PathBuf::from(dir);
             }
-            let candidates = [
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ethtests"),
-                "/work/shared/ethtests",
-            ];
+            let candidates =
+                [concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ethtests"), "/work/shared/ethtests"];
             for dir in candidates {
                 if Path::new(dir).is_dir() {
                     return PathBuf::from(dir);

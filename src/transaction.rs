@@ -33,8 +33,8 @@ pub const BLOB_TX_TYPE: u8 = 3;
 
 /// The order of the secp256k1 group, n.
 const SECP256K1_N: U256 = U256::from_be_bytes([
-    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xba,
+    0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
 ]);
 
 /// EIP-4844: `GAS_PER_BLOB`.
@@ -321,11 +321,7 @@ impl SignedTransaction {
     /// The checks against the state and the block (the sender's nonce, balance and code, the
     /// block gas limit, the base fee and the blob base fee) belong to execution
     /// ([`crate::Evm::transact`]).
-    pub fn validate(
-        &self,
-        fork: Fork,
-        chain_id: u64,
-    ) -> Result<ValidTransaction, TxValidationError> {
+    pub fn validate(&self, fork: Fork, chain_id: u64) -> Result<ValidTransaction, TxValidationError> {
         let tx = &self.transaction;
         let activation = match tx.tx_type {
             LEGACY_TX_TYPE => Fork::Frontier,
@@ -336,10 +332,7 @@ impl SignedTransaction {
             tx_type => return Err(TxValidationError::TypeNotActive { tx_type, fork }),
         };
         if !fork.is_at_least(activation) {
-            return Err(TxValidationError::TypeNotActive {
-                tx_type: tx.tx_type,
-                fork,
-            });
+            return Err(TxValidationError::TypeNotActive { tx_type: tx.tx_type, fork });
         }
 
         let y_is_odd = self.check_signature_values(fork, chain_id)?;
@@ -368,11 +361,7 @@ impl SignedTransaction {
             .ok_or(TxValidationError::FeeOverflow)?;
 
         let schedule = GasSchedule::new(fork);
-        let access_list_keys = tx
-            .access_list
-            .iter()
-            .map(|(_, keys)| keys.len() as u64)
-            .sum();
+        let access_list_keys = tx.access_list.iter().map(|(_, keys)| keys.len() as u64).sum();
         let intrinsic_gas = gas::intrinsic_gas(
             &schedule,
             &tx.data,
@@ -391,10 +380,7 @@ impl SignedTransaction {
             && let Some(limit) = schedule.max_initcode_size
             && tx.data.len() > limit
         {
-            return Err(TxValidationError::InitcodeTooLarge {
-                size: tx.data.len(),
-                limit,
-            });
+            return Err(TxValidationError::InitcodeTooLarge { size: tx.data.len(), limit });
         }
 
         if tx.tx_type == BLOB_TX_TYPE {
@@ -406,12 +392,7 @@ impl SignedTransaction {
             .ok_or(TxValidationError::RecoveryFailed)?;
         let mut transaction = tx.clone();
         transaction.caller = sender;
-        Ok(ValidTransaction {
-            sender,
-            hash: self.hash,
-            intrinsic_gas,
-            transaction,
-        })
+        Ok(ValidTransaction { sender, hash: self.hash, intrinsic_gas, transaction })
     }
 
     /// Checks v (or y parity) against the type, fork and chain, and r and s against the curve
@@ -428,10 +409,7 @@ impl SignedTransaction {
                     return Err(TxValidationError::ReplayProtectionNotActive);
                 }
                 if signed_for != chain_id {
-                    return Err(TxValidationError::WrongChainId {
-                        expected: chain_id,
-                        got: signed_for,
-                    });
+                    return Err(TxValidationError::WrongChainId { expected: chain_id, got: signed_for });
                 }
                 // The parity is the low bit of v - 35 (the subtraction cannot wrap: decoding
                 // set the chain id only for v >= 35, and wrapping would keep the bit anyway).
@@ -442,10 +420,7 @@ impl SignedTransaction {
             // decoding always sets for these types), and `yParity` is the parity itself.
             let signed_for = self.chain_id.unwrap_or_default();
             if signed_for != chain_id {
-                return Err(TxValidationError::WrongChainId {
-                    expected: chain_id,
-                    got: signed_for,
-                });
+                return Err(TxValidationError::WrongChainId { expected: chain_id, got: signed_for });
             }
             match u8::try_from(self.v) {
                 Ok(0) => false,
@@ -475,14 +450,9 @@ fn check_blob_hashes(hashes: &[B256]) -> Result<(), TxValidationError> {
         return Err(TxValidationError::NoBlobs);
     }
     if hashes.len() > MAX_BLOBS_PER_TRANSACTION {
-        return Err(TxValidationError::TooManyBlobs {
-            count: hashes.len(),
-        });
+        return Err(TxValidationError::TooManyBlobs { count: hashes.len() });
     }
-    match hashes
-        .iter()
-        .position(|h| h.0[0] != VERSIONED_HASH_VERSION_KZG)
-    {
+    match hashes.iter().position(|h| h.0[0] != VERSIONED_HASH_VERSION_KZG) {
         Some(index) => Err(TxValidationError::BlobHashVersion { index }),
         None => Ok(()),
     }
@@ -514,9 +484,9 @@ const fn layout(tx_type: u8) -> &'static [TxField] {
         // Yellow Paper section 4.3 and EIP-155.
         LEGACY_TX_TYPE => &[Nonce, GasPrice, GasLimit, To, Value, Data, V, R, S],
         // EIP-2930.
-        ACCESS_LIST_TX_TYPE => &[
-            ChainId, Nonce, GasPrice, GasLimit, To, Value, Data, AccessList, YParity, R, S,
-        ],
+        ACCESS_LIST_TX_TYPE => {
+            &[ChainId, Nonce, GasPrice, GasLimit, To, Value, Data, AccessList, YParity, R, S]
+        }
         // EIP-1559.
         DYNAMIC_FEE_TX_TYPE => &[
             ChainId,
@@ -582,10 +552,7 @@ pub fn decode_transaction(bytes: &[u8]) -> Result<SignedTransaction, TxDecodeErr
 
     let layout = layout(tx_type);
     let (items, unsigned_len) = split_fields(tx_type, layout, payload)?;
-    let mut transaction = Transaction {
-        tx_type,
-        ..Transaction::default()
-    };
+    let mut transaction = Transaction { tx_type, ..Transaction::default() };
     let (mut chain_id, mut v, mut r, mut s) = (None, U256::ZERO, U256::ZERO, U256::ZERO);
     for (&field, raw) in layout.iter().zip(items) {
         let invalid = |error| TxDecodeError::Field { field, error };
@@ -633,15 +600,7 @@ pub fn decode_transaction(bytes: &[u8]) -> Result<SignedTransaction, TxDecodeErr
         rlp::encode_list(&mut preimage, unsigned);
         Some(keccak256(&preimage))
     };
-    Ok(SignedTransaction {
-        transaction,
-        chain_id,
-        v,
-        r,
-        s,
-        hash: keccak256(bytes),
-        signing_hash,
-    })
+    Ok(SignedTransaction { transaction, chain_id, v, r, s, hash: keccak256(bytes), signing_hash })
 }
 
 /// EIP-155: the chain id of a legacy `v = chainId * 2 + 35 + parity`; `None` for v below 35
@@ -682,17 +641,12 @@ fn split_fields<'a>(
     let mut unsigned_len = payload.len();
     for (index, &field) in layout.iter().enumerate() {
         if rest.is_empty() {
-            return Err(TxDecodeError::FieldCount {
-                tx_type,
-                expected: layout.len(),
-                got: index,
-            });
+            return Err(TxDecodeError::FieldCount { tx_type, expected: layout.len(), got: index });
         }
         if index + SIGNATURE_FIELDS == layout.len() {
             unsigned_len = payload.len() - rest.len();
         }
-        let (raw, after) =
-            rlp::split_first(rest).map_err(|error| TxDecodeError::Field { field, error })?;
+        let (raw, after) = rlp::split_first(rest).map_err(|error| TxDecodeError::Field { field, error })?;
         items.push(raw);
         rest = after;
     }
@@ -703,11 +657,7 @@ fn split_fields<'a>(
             rest = rlp::split_first(rest).map_err(TxDecodeError::Rlp)?.1;
             extra += 1;
         }
-        return Err(TxDecodeError::FieldCount {
-            tx_type,
-            expected: layout.len(),
-            got: layout.len() + extra,
-        });
+        return Err(TxDecodeError::FieldCount { tx_type, expected: layout.len(), got: layout.len() + extra });
     }
     Ok((items, unsigned_len))
 }
@@ -722,10 +672,7 @@ fn decode_to(raw: Raw<'_>) -> Result<Option<Address>, RlpError> {
 
 /// EIP-2930: `[[address, [storageKey, ...]], ...]` with 20-byte addresses and 32-byte keys.
 fn decode_access_list(raw: Raw<'_>) -> Result<Vec<(Address, Vec<U256>)>, TxDecodeError> {
-    let invalid = |error| TxDecodeError::Field {
-        field: TxField::AccessList,
-        error,
-    };
+    let invalid = |error| TxDecodeError::Field { field: TxField::AccessList, error };
     let mut access_list = Vec::new();
     for entry in raw.items().map_err(invalid)? {
         let mut parts = entry.map_err(invalid)?.items().map_err(invalid)?;
@@ -741,9 +688,7 @@ fn decode_access_list(raw: Raw<'_>) -> Result<Vec<(Address, Vec<U256>)>, TxDecod
 
 /// A list of 32-byte hashes (storage keys or blob versioned hashes).
 fn decode_hashes(raw: Raw<'_>) -> Result<Vec<B256>, RlpError> {
-    raw.items()?
-        .map(|item| item.and_then(Raw::as_b256))
-        .collect()
+    raw.items()?.map(|item| item.and_then(Raw::as_b256)).collect()
 }
 
 #[cfg(test)]

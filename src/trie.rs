@@ -15,8 +15,8 @@ use crate::rlp;
 
 /// The root of the empty trie: Keccak-256 of the RLP empty string (0x80).
 pub const EMPTY_ROOT: B256 = B256([
-    0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e,
-    0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
+    0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b,
+    0x48, 0xe0, 0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21,
 ]);
 
 /// The root hash of the trie holding `pairs` (key bytes, value bytes); values are stored as
@@ -41,10 +41,8 @@ where
     K: AsRef<[u8]>,
     V: AsRef<[u8]>,
 {
-    let mut items: Vec<([u8; 32], V)> = pairs
-        .into_iter()
-        .map(|(k, v)| (keccak256(k.as_ref()).0, v))
-        .collect();
+    let mut items: Vec<([u8; 32], V)> =
+        pairs.into_iter().map(|(k, v)| (keccak256(k.as_ref()).0, v)).collect();
     root_of(&mut items)
 }
 
@@ -84,10 +82,7 @@ struct SmallValue {
 
 impl SmallValue {
     fn of(value: U256) -> SmallValue {
-        let mut out = SmallValue {
-            len: 0,
-            bytes: [0; 33],
-        };
+        let mut out = SmallValue { len: 0, bytes: [0; 33] };
         if value.is_zero() {
             return out;
         }
@@ -146,10 +141,7 @@ impl ChildRef {
         }
         let mut bytes = [0u8; 31];
         bytes[..encoding.len()].copy_from_slice(encoding);
-        ChildRef::Inline {
-            len: encoding.len() as u8,
-            bytes,
-        }
+        ChildRef::Inline { len: encoding.len() as u8, bytes }
     }
 
     /// Appends the reference as an item of the parent's list: a hash as a 32-byte string, an
@@ -191,11 +183,7 @@ fn common_prefix(a: &[u8], b: &[u8], from: usize) -> usize {
     }
     let tail_a = a.get(i / 2..).unwrap_or(&[]);
     let tail_b = b.get(i / 2..).unwrap_or(&[]);
-    let same = tail_a
-        .iter()
-        .zip(tail_b)
-        .take_while(|(x, y)| x == y)
-        .count();
+    let same = tail_a.iter().zip(tail_b).take_while(|(x, y)| x == y).count();
     i += 2 * same;
     if i < end && nibble(a, i) == nibble(b, i) {
         i += 1;
@@ -210,22 +198,14 @@ fn encode_path(out: &mut Vec<u8>, key: &[u8], from: usize, to: usize, leaf: bool
     let n = to.saturating_sub(from);
     let odd = n % 2 == 1;
     let flag = if leaf { 0x20 } else { 0x00 };
-    let first = if odd {
-        flag | 0x10 | nibble(key, from)
-    } else {
-        flag
-    };
+    let first = if odd { flag | 0x10 | nibble(key, from) } else { flag };
     let len = n / 2 + 1;
     if len == 1 {
         // A single byte below 0x80 (the flags keep it below 0x40) is its own encoding.
         out.push(first);
         return;
     }
-    rlp::Header {
-        list: false,
-        payload_len: len,
-    }
-    .encode(out);
+    rlp::Header { list: false, payload_len: len }.encode(out);
     out.push(first);
     let rest = from + usize::from(odd);
     if rest.is_multiple_of(2) {
@@ -246,11 +226,7 @@ fn encode_path(out: &mut Vec<u8>, key: &[u8], from: usize, to: usize, leaf: bool
 /// keys share their first `depth` nibbles. Each node reserves [`HEADER_ROOM`] bytes, writes its
 /// payload after them, then writes its header right-aligned into the reserved bytes, so the
 /// encoding is contiguous without moving the payload.
-fn encode_node<K: AsRef<[u8]>, V: AsRef<[u8]>>(
-    items: &[(K, V)],
-    depth: usize,
-    buf: &mut Vec<u8>,
-) -> usize {
+fn encode_node<K: AsRef<[u8]>, V: AsRef<[u8]>>(items: &[(K, V)], depth: usize, buf: &mut Vec<u8>) -> usize {
     let mark = buf.len();
     buf.extend_from_slice(&[0u8; HEADER_ROOM]);
     match items {
@@ -274,11 +250,7 @@ fn encode_node<K: AsRef<[u8]>, V: AsRef<[u8]>>(
         }
     }
     let payload_len = buf.len() - mark - HEADER_ROOM;
-    let (header, hlen) = rlp::Header {
-        list: true,
-        payload_len,
-    }
-    .to_array();
+    let (header, hlen) = rlp::Header { list: true, payload_len }.to_array();
     let start = mark + HEADER_ROOM - hlen;
     buf[start..mark + HEADER_ROOM].copy_from_slice(&header[..hlen]);
     start
@@ -286,21 +258,14 @@ fn encode_node<K: AsRef<[u8]>, V: AsRef<[u8]>>(
 
 /// Appends the payload of a branch node at nibble `depth`: sixteen children, one per next
 /// nibble, then the value of the key that ends here (if any).
-fn encode_branch<K: AsRef<[u8]>, V: AsRef<[u8]>>(
-    items: &[(K, V)],
-    depth: usize,
-    buf: &mut Vec<u8>,
-) {
+fn encode_branch<K: AsRef<[u8]>, V: AsRef<[u8]>>(items: &[(K, V)], depth: usize, buf: &mut Vec<u8>) {
     // Only the smallest key can end at the branch, as the keys are sorted and unique.
     let (value, mut rest) = match items {
         [(key, value), rest @ ..] if 2 * key.as_ref().len() == depth => (Some(value), rest),
         _ => (None, items),
     };
     for n in 0..16u8 {
-        let run = rest
-            .iter()
-            .take_while(|(key, _)| nibble(key.as_ref(), depth) == n)
-            .count();
+        let run = rest.iter().take_while(|(key, _)| nibble(key.as_ref(), depth) == n).count();
         let (group, tail) = rest.split_at(run);
         if group.is_empty() {
             buf.push(rlp::EMPTY_STRING_CODE);
@@ -317,11 +282,7 @@ fn encode_branch<K: AsRef<[u8]>, V: AsRef<[u8]>>(
 
 /// Encodes the node holding `items` at the end of `buf`, takes its reference and removes it
 /// again.
-fn child_ref<K: AsRef<[u8]>, V: AsRef<[u8]>>(
-    items: &[(K, V)],
-    depth: usize,
-    buf: &mut Vec<u8>,
-) -> ChildRef {
+fn child_ref<K: AsRef<[u8]>, V: AsRef<[u8]>>(items: &[(K, V)], depth: usize, buf: &mut Vec<u8>) -> ChildRef {
     let mark = buf.len();
     let start = encode_node(items, depth, buf);
     let child = ChildRef::of(&buf[start..]);
@@ -339,18 +300,12 @@ mod tests {
     #[test]
     fn empty_trie_root_is_the_constant() {
         assert_eq!(keccak256(&[rlp::EMPTY_STRING_CODE]), EMPTY_ROOT);
-        assert_eq!(
-            ordered_trie_root(Vec::<(Vec<u8>, Vec<u8>)>::new()),
-            EMPTY_ROOT
-        );
+        assert_eq!(ordered_trie_root(Vec::<(Vec<u8>, Vec<u8>)>::new()), EMPTY_ROOT);
         assert_eq!(secure_trie_root([(b"k", b"")]), EMPTY_ROOT);
         assert_eq!(storage_root([]), EMPTY_ROOT);
         assert_eq!(storage_root([(U256::from(1), U256::ZERO)]), EMPTY_ROOT);
         // A slot set and then cleared is absent: the last value wins.
-        assert_eq!(
-            storage_root([(U256::from(1), U256::from(9)), (U256::from(1), U256::ZERO)]),
-            EMPTY_ROOT
-        );
+        assert_eq!(storage_root([(U256::from(1), U256::from(9)), (U256::from(1), U256::ZERO)]), EMPTY_ROOT);
     }
 
     /// A root smaller than 32 bytes is still hashed: one key 0x01 with value 0x02 is the leaf
@@ -360,10 +315,7 @@ mod tests {
         let expected = keccak256(&[0xc4, 0x82, 0x20, 0x01, 0x02]);
         assert_eq!(ordered_trie_root([([0x01u8], [0x02u8])]), expected);
         // The empty key: a leaf with an empty path, HP = 0x20.
-        assert_eq!(
-            ordered_trie_root([(b"", b"ab")]),
-            keccak256(&[0xc4, 0x20, 0x82, b'a', b'b'])
-        );
+        assert_eq!(ordered_trie_root([(b"", b"ab")]), keccak256(&[0xc4, 0x20, 0x82, b'a', b'b']));
     }
 
     /// Keys 0x01 and 0x02 share nibble 0, so the root is an extension over a branch with leaves
@@ -538,20 +490,12 @@ mod tests {
     }
 
     fn wrap(path: &[u8], node: Node) -> Node {
-        if path.is_empty() {
-            node
-        } else {
-            Node::Extension(path.to_vec(), Box::new(node))
-        }
+        if path.is_empty() { node } else { Node::Extension(path.to_vec(), Box::new(node)) }
     }
 
     fn hex_prefix(path: &[u8], leaf: bool) -> Vec<u8> {
         let flag = if leaf { 2 } else { 0 };
-        let mut nibbles = if path.len() % 2 == 1 {
-            vec![flag + 1]
-        } else {
-            vec![flag, 0]
-        };
+        let mut nibbles = if path.len() % 2 == 1 { vec![flag + 1] } else { vec![flag, 0] };
         nibbles.extend_from_slice(path);
         nibbles.chunks(2).map(|c| c[0] << 4 | c[1]).collect()
     }
@@ -620,25 +564,14 @@ mod tests {
                 if pairs.iter().any(|(k, _)| *k == key) {
                     continue;
                 }
-                let len = if next(2) == 0 {
-                    1 + next(4)
-                } else {
-                    20 + next(20)
-                };
+                let len = if next(2) == 0 { 1 + next(4) } else { 20 + next(20) };
                 let value: Vec<u8> = (0..len).map(|_| next(256) as u8).collect();
                 pairs.push((key, value));
             }
             let expected = reference_root(&pairs);
-            assert_eq!(
-                ordered_trie_root(pairs.clone()),
-                expected,
-                "round {round}: {pairs:02x?}"
-            );
+            assert_eq!(ordered_trie_root(pairs.clone()), expected, "round {round}: {pairs:02x?}");
             pairs.reverse();
-            assert_eq!(
-                ordered_trie_root(pairs.iter().map(|(k, v)| (k, v))),
-                expected
-            );
+            assert_eq!(ordered_trie_root(pairs.iter().map(|(k, v)| (k, v))), expected);
         }
     }
 
@@ -647,17 +580,12 @@ mod tests {
         let accounts: Vec<([u8; 20], Vec<u8>)> = (0..5000u64)
             .map(|i| {
                 let address = crate::primitives::Address::from_low_u64(i).0;
-                (
-                    address,
-                    account_rlp(i, U256::from(i) << 100, EMPTY_ROOT, KECCAK_EMPTY),
-                )
+                (address, account_rlp(i, U256::from(i) << 100, EMPTY_ROOT, KECCAK_EMPTY))
             })
             .collect();
         let root = secure_trie_root(accounts.iter().map(|(a, v)| (a, v)));
-        let hashed: Vec<(Vec<u8>, Vec<u8>)> = accounts
-            .iter()
-            .map(|(a, v)| (keccak256(a).0.to_vec(), v.clone()))
-            .collect();
+        let hashed: Vec<(Vec<u8>, Vec<u8>)> =
+            accounts.iter().map(|(a, v)| (keccak256(a).0.to_vec(), v.clone())).collect();
         assert_eq!(root, reference_root(&hashed));
     }
 
@@ -678,10 +606,8 @@ mod tests {
             if let Some(dir) = std::env::var_os("OVM_ETHTESTS") {
                 return PathBuf::from(dir);
             }
-            let candidates = [
-                concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ethtests"),
-                "/work/shared/ethtests",
-            ];
+            let candidates =
+                [concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/ethtests"), "/work/shared/ethtests"];
             for dir in candidates {
                 if Path::new(dir).is_dir() {
                     return PathBuf::from(dir);
@@ -716,14 +642,10 @@ mod tests {
         /// The fixture's operations in order: a list of [key, value] pairs or a map.
         fn operations(input: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
             match input {
-                Value::Array(ops) => ops
-                    .iter()
-                    .map(|op| (bytes_of(&op[0]), bytes_of(&op[1])))
-                    .collect(),
-                Value::Object(map) => map
-                    .iter()
-                    .map(|(k, v)| (bytes_of(&Value::String(k.clone())), bytes_of(v)))
-                    .collect(),
+                Value::Array(ops) => ops.iter().map(|op| (bytes_of(&op[0]), bytes_of(&op[1]))).collect(),
+                Value::Object(map) => {
+                    map.iter().map(|(k, v)| (bytes_of(&Value::String(k.clone())), bytes_of(v))).collect()
+                }
                 other => panic!("unexpected `in` {other:?}"),
             }
         }
@@ -753,11 +675,7 @@ mod tests {
                     }
                 }
                 let finals = state.into_iter().rev();
-                let root = if secure {
-                    secure_trie_root(finals)
-                } else {
-                    ordered_trie_root(finals)
-                };
+                let root = if secure { secure_trie_root(finals) } else { ordered_trie_root(finals) };
                 assert_eq!(root, expected, "{file} {name}: final contents");
             }
             cases.len()

@@ -11,12 +11,10 @@ use ovm::state::{AccountInfo, InMemoryDb};
 use ovm::{Address, CodeCache, Env, Evm, Fork, Transaction, U256};
 
 /// The caller and target of the benchmark corpus's common setup (`benches/workloads/README.md`).
-pub(crate) const CALLER: Address = Address([
-    0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
-]);
-pub(crate) const TARGET: Address = Address([
-    0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
-]);
+pub(crate) const CALLER: Address =
+    Address([0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01]);
+pub(crate) const TARGET: Address =
+    Address([0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02]);
 pub(crate) const GAS_LIMIT: u64 = 1_000_000_000;
 
 /// One workload: runtime code, calldata and expected output.
@@ -37,10 +35,7 @@ fn read_hex(path: &Path) -> Vec<u8> {
 pub(crate) fn workloads() -> Vec<Workload> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut dirs: Vec<PathBuf> = Vec::new();
-    for base in [
-        root.join("benches/workloads"),
-        root.join("../shared/benchmarks"),
-    ] {
+    for base in [root.join("benches/workloads"), root.join("../shared/benchmarks")] {
         let Ok(entries) = std::fs::read_dir(&base) else {
             continue;
         };
@@ -59,11 +54,7 @@ pub(crate) fn workloads() -> Vec<Workload> {
     dirs.sort_by_key(|d| d.file_name().map(|n| n.to_os_string()));
     dirs.into_iter()
         .map(|dir| Workload {
-            name: dir
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string(),
+            name: dir.file_name().unwrap_or_default().to_string_lossy().to_string(),
             code: read_hex(&dir.join("code.hex")),
             input: read_hex(&dir.join("input.hex")),
             expected: read_hex(&dir.join("expected.hex")),
@@ -81,16 +72,8 @@ pub(crate) struct OvmRunner {
 impl OvmRunner {
     pub(crate) fn new(workload: &Workload) -> Self {
         let mut db = InMemoryDb::new();
-        db.insert_account(
-            CALLER,
-            AccountInfo::new(U256::from(u128::MAX), 0, Bytes::new()),
-            [],
-        );
-        db.insert_account(
-            TARGET,
-            AccountInfo::new(U256::ZERO, 1, Bytes::from(workload.code.clone())),
-            [],
-        );
+        db.insert_account(CALLER, AccountInfo::new(U256::from(u128::MAX), 0, Bytes::new()), []);
+        db.insert_account(TARGET, AccountInfo::new(U256::ZERO, 1, Bytes::from(workload.code.clone())), []);
         let tx = Transaction {
             caller: CALLER,
             gas_limit: GAS_LIMIT,
@@ -98,19 +81,12 @@ impl OvmRunner {
             data: Bytes::from(workload.input.clone()),
             ..Transaction::default()
         };
-        OvmRunner {
-            db,
-            cache: CodeCache::new(Fork::Cancun),
-            tx,
-        }
+        OvmRunner { db, cache: CodeCache::new(Fork::Cancun), tx }
     }
 
     pub(crate) fn run(&mut self) -> Bytes {
         let env = Env {
-            block: ovm::BlockEnv {
-                gas_limit: U256::from(u64::MAX),
-                ..Default::default()
-            },
+            block: ovm::BlockEnv { gas_limit: U256::from(u64::MAX), ..Default::default() },
             ..Env::default()
         };
         let mut evm = Evm::new(&mut self.db, env, &mut self.cache);
@@ -154,10 +130,7 @@ impl RevmRunner {
 
     pub(crate) fn run(&mut self) -> Vec<u8> {
         use revm::ExecuteEvm;
-        let result = self
-            .evm
-            .transact_one(self.tx.clone())
-            .expect("revm runs the workload");
+        let result = self.evm.transact_one(self.tx.clone()).expect("revm runs the workload");
         result.output().map(|o| o.to_vec()).unwrap_or_default()
     }
 }

@@ -43,16 +43,10 @@ pub(crate) fn read_hex_arg(arg: &str, what: &'static str) -> Result<Vec<u8>, Inp
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
-            .map_err(|source| InputError::Io {
-                path: "<stdin>".into(),
-                source,
-            })?;
+            .map_err(|source| InputError::Io { path: "<stdin>".into(), source })?;
         text
     } else if Path::new(arg).is_file() {
-        std::fs::read_to_string(arg).map_err(|source| InputError::Io {
-            path: arg.into(),
-            source,
-        })?
+        std::fs::read_to_string(arg).map_err(|source| InputError::Io { path: arg.into(), source })?
     } else {
         arg.to_string()
     };

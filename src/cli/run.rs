@@ -12,13 +12,11 @@ use crate::tracer::Eip3155Tracer;
 use crate::{CodeCache, Env, Evm, Fork};
 
 /// The caller of `ovm run` (the benchmark corpus's common setup).
-pub(crate) const RUN_CALLER: Address = Address([
-    0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
-]);
+pub(crate) const RUN_CALLER: Address =
+    Address([0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01]);
 /// The address the code runs at.
-pub(crate) const RUN_TARGET: Address = Address([
-    0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
-]);
+pub(crate) const RUN_TARGET: Address =
+    Address([0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02]);
 
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {
@@ -46,32 +44,20 @@ fn parse_value(text: &str) -> Result<U256, InputError> {
         Some(hex) => U256::from_str_radix(hex, 16),
         None => U256::from_str_radix(text, 10),
     };
-    parsed
-        .map_err(|_| InputError::Invalid("--value must be a decimal or 0x-hex number below 2^256"))
+    parsed.map_err(|_| InputError::Invalid("--value must be a decimal or 0x-hex number below 2^256"))
 }
 
 pub(super) fn run(args: RunArgs) -> Result<ExitCode, InputError> {
     let code = read_code_arg(&args.code)?;
-    let input = if args.input.is_empty() {
-        Vec::new()
-    } else {
-        read_hex_arg(&args.input, "--input")?
-    };
+    let input = if args.input.is_empty() { Vec::new() } else { read_hex_arg(&args.input, "--input")? };
     let fork: Fork = parse_fork(&args.fork)?;
     let value = parse_value(&args.value)?;
 
     let mut db = InMemoryDb::new();
     db.insert_account(RUN_CALLER, AccountInfo::new(value, 0, Bytes::new()), []);
-    db.insert_account(
-        RUN_TARGET,
-        AccountInfo::new(U256::ZERO, 0, Bytes::from(code)),
-        [],
-    );
+    db.insert_account(RUN_TARGET, AccountInfo::new(U256::ZERO, 0, Bytes::from(code)), []);
     let mut cache = CodeCache::new(fork);
-    let env = Env {
-        origin: RUN_CALLER,
-        ..Env::default()
-    };
+    let env = Env { origin: RUN_CALLER, ..Env::default() };
     let input = Bytes::from(input);
 
     let result = if args.trace {
@@ -114,9 +100,5 @@ pub(super) fn run(args: RunArgs) -> Result<ExitCode, InputError> {
         result.is_success(),
         logs.join(",")
     );
-    Ok(if result.is_success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if result.is_success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

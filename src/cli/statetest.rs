@@ -42,10 +42,8 @@ pub(super) fn run(args: StatetestArgs) -> Result<ExitCode, InputError> {
     } else {
         args.paths.clone()
     };
-    let files = runner::collect_files(&paths).map_err(|source| InputError::Io {
-        path: paths_label(&paths),
-        source,
-    })?;
+    let files = runner::collect_files(&paths)
+        .map_err(|source| InputError::Io { path: paths_label(&paths), source })?;
     if args.trace {
         return trace(&files, fork, args.filter.as_deref());
     }
@@ -82,11 +80,7 @@ pub(super) fn run(args: StatetestArgs) -> Result<ExitCode, InputError> {
             elapsed.as_secs_f64()
         );
     } else {
-        for report in summary
-            .reports
-            .iter()
-            .filter(|r| matches!(r.status, Status::Failed(_)))
-        {
+        for report in summary.reports.iter().filter(|r| matches!(r.status, Status::Failed(_))) {
             println!("{report}");
         }
         if summary.skipped > 0 {
@@ -106,19 +100,11 @@ pub(super) fn run(args: StatetestArgs) -> Result<ExitCode, InputError> {
         println!("{} files in {:.1}s", files.len(), elapsed.as_secs_f64());
         println!("{summary}");
     }
-    Ok(if summary.failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if summary.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn paths_label(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// A JSON string literal.
@@ -127,17 +113,11 @@ fn json_string(s: &str) -> String {
 }
 
 /// Runs the selected cases one by one with an EIP-3155 trace on standard error.
-fn trace(
-    files: &[PathBuf],
-    fork: Option<crate::Fork>,
-    filter: Option<&str>,
-) -> Result<ExitCode, InputError> {
+fn trace(files: &[PathBuf], fork: Option<crate::Fork>, filter: Option<&str>) -> Result<ExitCode, InputError> {
     let mut all_passed = true;
     for file in files {
-        let text = std::fs::read_to_string(file).map_err(|source| InputError::Io {
-            path: file.display().to_string(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|source| InputError::Io { path: file.display().to_string(), source })?;
         let tests: Vec<StateTest> = match parse_file(&text) {
             Ok(tests) => tests,
             Err(e) => {
@@ -145,10 +125,7 @@ fn trace(
                 return Ok(ExitCode::from(super::EXIT_BAD_INPUT));
             }
         };
-        for test in tests
-            .iter()
-            .filter(|t| filter.is_none_or(|f| t.name.contains(f)))
-        {
+        for test in tests.iter().filter(|t| filter.is_none_or(|f| t.name.contains(f))) {
             for (test_fork, entries) in &test.post {
                 if fork.is_some_and(|f| f != *test_fork) {
                     continue;
@@ -156,15 +133,14 @@ fn trace(
                 let mut cache = CodeCache::new(*test_fork);
                 for (index, entry) in entries.iter().enumerate() {
                     let tracer = Eip3155Tracer::new(std::io::stderr().lock());
-                    let (outcome, mut tracer) =
-                        match test.run_case(*test_fork, entry, &mut cache, tracer) {
-                            Ok(done) => done,
-                            Err(e) => {
-                                eprintln!("error: {}: {e}", test.name);
-                                all_passed = false;
-                                continue;
-                            }
-                        };
+                    let (outcome, mut tracer) = match test.run_case(*test_fork, entry, &mut cache, tracer) {
+                        Ok(done) => done,
+                        Err(e) => {
+                            eprintln!("error: {}: {e}", test.name);
+                            all_passed = false;
+                            continue;
+                        }
+                    };
                     let pass = outcome.state_root == entry.hash && outcome.logs_hash == entry.logs;
                     all_passed &= pass;
                     tracer.summary(
@@ -180,19 +156,11 @@ fn trace(
                         if pass { "passed" } else { "FAILED" },
                         outcome.state_root,
                         outcome.logs_hash,
-                        if outcome.logs_hash == logs_hash(&[]) {
-                            ", no logs"
-                        } else {
-                            ""
-                        }
+                        if outcome.logs_hash == logs_hash(&[]) { ", no logs" } else { "" }
                     );
                 }
             }
         }
     }
-    Ok(if all_passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(if all_passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -94,9 +94,7 @@ impl Memory {
     /// the end of `source` are zero (CALLDATACOPY, CODECOPY, EXTCODECOPY semantics).
     pub fn store_padded(&mut self, offset: usize, len: usize, source: &[u8], source_offset: U256) {
         let target = &mut self.data[offset..offset + len];
-        let start = usize::try_from(source_offset)
-            .unwrap_or(usize::MAX)
-            .min(source.len());
+        let start = usize::try_from(source_offset).unwrap_or(usize::MAX).min(source.len());
         let available = (source.len() - start).min(len);
         target[..available].copy_from_slice(&source[start..start + available]);
         target[available..].fill(0);

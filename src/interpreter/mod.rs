@@ -75,10 +75,7 @@ impl ExitReason {
     /// STOP, RETURN or SELFDESTRUCT.
     #[inline]
     pub fn is_success(self) -> bool {
-        matches!(
-            self,
-            ExitReason::Stop | ExitReason::Return | ExitReason::SelfDestruct
-        )
+        matches!(self, ExitReason::Stop | ExitReason::Return | ExitReason::SelfDestruct)
     }
 
     /// REVERT.
@@ -92,10 +89,7 @@ impl ExitReason {
     pub fn is_exceptional(self) -> bool {
         !self.is_success()
             && !self.is_revert()
-            && !matches!(
-                self,
-                ExitReason::CallTooDeep | ExitReason::InsufficientBalance
-            )
+            && !matches!(self, ExitReason::CallTooDeep | ExitReason::InsufficientBalance)
     }
 
     /// The name used in EIP-3155 traces and JSON output.
@@ -320,18 +314,11 @@ impl Frame {
     pub(crate) fn resume(&mut self, result: SubResult) -> Result<(), ExitReason> {
         self.gas += result.gas_left;
         match core::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Call {
-                offset,
-                len,
-                correction,
-            } => {
+            Pending::Call { offset, len, correction } => {
                 let n = len.min(result.output.len());
                 self.memory.store(offset, &result.output[..n]);
                 // SAFETY: CALL popped at least 7 items before suspending, so one push fits.
-                unsafe {
-                    self.stack
-                        .push(U256::from(result.reason.is_success() as u8))
-                };
+                unsafe { self.stack.push(U256::from(result.reason.is_success() as u8)) };
                 self.return_data = result.output;
                 self.charge_correction(correction)
             }
@@ -340,11 +327,7 @@ impl Frame {
                 // SAFETY: CREATE popped at least 3 items before suspending, so one push fits.
                 unsafe { self.stack.push(word) };
                 // EIP-211: after a creation, the return data is the revert data, or empty.
-                self.return_data = if result.reason.is_revert() {
-                    result.output
-                } else {
-                    Bytes::new()
-                };
+                self.return_data = if result.reason.is_revert() { result.output } else { Bytes::new() };
                 self.charge_correction(correction)
             }
             Pending::Nothing => Ok(()),
@@ -375,9 +358,7 @@ pub struct Host<'s, 'db> {
 
 impl core::fmt::Debug for Host<'_, '_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Host")
-            .field("env", self.env)
-            .finish_non_exhaustive()
+        f.debug_struct("Host").field("env", self.env).finish_non_exhaustive()
     }
 }
 
@@ -420,11 +401,7 @@ fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReaso
 }
 
 /// Runs `frame` until it ends or needs a sub-call.
-pub(crate) fn run<S: Spec, T: Tracer>(
-    frame: &mut Frame,
-    host: &mut Host<'_, '_>,
-    tracer: &mut T,
-) -> Action {
+pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>, tracer: &mut T) -> Action {
     use instructions::*;
 
     let code = Arc::clone(&frame.code);
@@ -538,9 +515,7 @@ pub(crate) fn run<S: Spec, T: Tracer>(
                     ip = target;
                     Ok(())
                 }
-                Ok(None) if !T::ENABLED => {
-                    enter_block(frame, code.block(instr.arg)).map_err(Action::Exit)
-                }
+                Ok(None) if !T::ENABLED => enter_block(frame, code.block(instr.arg)).map_err(Action::Exit),
                 Ok(None) => Ok(()),
                 Err(e) => Err(e),
             },
@@ -568,9 +543,7 @@ pub(crate) fn run<S: Spec, T: Tracer>(
 
         if T::ENABLED {
             let error = match &result {
-                Err(Action::Exit(reason)) if !reason.is_success() && !reason.is_revert() => {
-                    Some(*reason)
-                }
+                Err(Action::Exit(reason)) if !reason.is_success() && !reason.is_revert() => Some(*reason),
                 _ => None,
             };
             tracer.step_end(gas_before.saturating_sub(frame.gas), error);

@@ -35,10 +35,7 @@ impl Default for Stack {
 impl Stack {
     /// An empty stack with room for [`STACK_LIMIT`] words.
     pub fn new() -> Stack {
-        Stack {
-            data: vec![U256::ZERO; STACK_LIMIT].into_boxed_slice(),
-            len: 0,
-        }
+        Stack { data: vec![U256::ZERO; STACK_LIMIT].into_boxed_slice(), len: 0 }
     }
 
     /// Number of items.
@@ -155,11 +152,7 @@ mod tests {
     #[test]
     fn push_pop_dup_swap() {
         let mut s = Stack::new();
-        let words = |v: &[u64]| {
-            v.iter()
-                .map(|&x| U256::from(x))
-                .collect::<alloc::vec::Vec<_>>()
-        };
+        let words = |v: &[u64]| v.iter().map(|&x| U256::from(x)).collect::<alloc::vec::Vec<_>>();
         // SAFETY: every operation below stays within the bounds it requires.
         unsafe {
             s.push(U256::from(1));

@@ -24,16 +24,8 @@ const GAS_LIMIT: u64 = 1_000_000;
 /// A world with the caller funded and `code` at [`CONTRACT`].
 fn world(code: &[u8]) -> InMemoryDb {
     let mut db = InMemoryDb::new();
-    db.insert_account(
-        SENDER,
-        AccountInfo::new(U256::from(10u64).pow(U256::from(20)), 0, Bytes::new()),
-        [],
-    );
-    db.insert_account(
-        CONTRACT,
-        AccountInfo::new(U256::from(1000), 1, Bytes::copy_from_slice(code)),
-        [],
-    );
+    db.insert_account(SENDER, AccountInfo::new(U256::from(10u64).pow(U256::from(20)), 0, Bytes::new()), []);
+    db.insert_account(CONTRACT, AccountInfo::new(U256::from(1000), 1, Bytes::copy_from_slice(code)), []);
     db
 }
 
@@ -45,19 +37,10 @@ fn call_with<T: Tracer>(
     tracer: T,
 ) -> ExecutionResult {
     let mut cache = CodeCache::new(fork);
-    let env = Env {
-        origin: SENDER,
-        ..Env::default()
-    };
+    let env = Env { origin: SENDER, ..Env::default() };
     let mut evm = Evm::with_tracer(db, env, &mut cache, tracer);
     let result = evm
-        .call(
-            SENDER,
-            CONTRACT,
-            U256::from(value),
-            Bytes::copy_from_slice(input),
-            GAS_LIMIT,
-        )
+        .call(SENDER, CONTRACT, U256::from(value), Bytes::copy_from_slice(input), GAS_LIMIT)
         .expect("in-memory state");
     let changes = evm.finalize();
     db.commit(changes);
@@ -65,13 +48,7 @@ fn call_with<T: Tracer>(
 }
 
 fn run_in(fork: Fork, code: Asm) -> ExecutionResult {
-    call_with(
-        &mut world(&code.into_bytes()),
-        fork,
-        &[],
-        0,
-        crate::tracer::NoTracer,
-    )
+    call_with(&mut world(&code.into_bytes()), fork, &[], 0, crate::tracer::NoTracer)
 }
 
 fn run(code: Asm) -> ExecutionResult {
@@ -125,24 +102,12 @@ mod arithmetic {
     fn modular_arithmetic_uses_full_precision() {
         // (MAX + 2) mod 3 and (MAX * MAX) mod 7, computed without overflow.
         let max_plus_2_mod_3 = (U256::MAX % U256::from(3) + U256::from(2)) % U256::from(3);
+        assert_eq!(word(Asm::new().push(3).push(2).push(U256::MAX).op(ADDMOD)), max_plus_2_mod_3);
         assert_eq!(
-            word(Asm::new().push(3).push(2).push(U256::MAX).op(ADDMOD)),
-            max_plus_2_mod_3
-        );
-        assert_eq!(
-            word(
-                Asm::new()
-                    .push(7)
-                    .push(U256::MAX)
-                    .push(U256::MAX)
-                    .op(MULMOD)
-            ),
+            word(Asm::new().push(7).push(U256::MAX).push(U256::MAX).op(MULMOD)),
             U256::MAX.mul_mod(U256::MAX, U256::from(7))
         );
-        assert_eq!(
-            word(Asm::new().push(0).push(1).push(1).op(ADDMOD)),
-            U256::ZERO
-        );
+        assert_eq!(word(Asm::new().push(0).push(1).push(1).op(ADDMOD)), U256::ZERO);
     }
 
     #[test]
@@ -152,31 +117,16 @@ mod arithmetic {
         // EIP-160: 10 gas per exponent byte before Spurious Dragon, 50 after.
         let code = || Asm::new().push(0x0102).push(3).op(EXP).op(POP);
         let base = 3 + 3 + 10 + 2;
-        assert_eq!(
-            run_in(Fork::TangerineWhistle, code()).gas_used,
-            base + 2 * 10
-        );
+        assert_eq!(run_in(Fork::TangerineWhistle, code()).gas_used, base + 2 * 10);
         assert_eq!(run_in(Fork::SpuriousDragon, code()).gas_used, base + 2 * 50);
     }
 
     #[test]
     fn signextend() {
-        assert_eq!(
-            word(Asm::new().push(0xff).push(0).op(SIGNEXTEND)),
-            U256::MAX
-        );
-        assert_eq!(
-            word(Asm::new().push(0x7f).push(0).op(SIGNEXTEND)),
-            U256::from(0x7f)
-        );
-        assert_eq!(
-            word(Asm::new().push(0x80ff).push(1).op(SIGNEXTEND)),
-            neg(0x7f01)
-        );
-        assert_eq!(
-            word(Asm::new().push(0x80ff).push(31).op(SIGNEXTEND)),
-            U256::from(0x80ff)
-        );
+        assert_eq!(word(Asm::new().push(0xff).push(0).op(SIGNEXTEND)), U256::MAX);
+        assert_eq!(word(Asm::new().push(0x7f).push(0).op(SIGNEXTEND)), U256::from(0x7f));
+        assert_eq!(word(Asm::new().push(0x80ff).push(1).op(SIGNEXTEND)), neg(0x7f01));
+        assert_eq!(word(Asm::new().push(0x80ff).push(31).op(SIGNEXTEND)), U256::from(0x80ff));
     }
 }
 
@@ -189,33 +139,18 @@ mod bitwise {
         assert_eq!(word(Asm::new().push(2).push(1).op(GT)), U256::ZERO);
         assert_eq!(word(Asm::new().push(1).push(neg(1)).op(SLT)), U256::from(1));
         assert_eq!(word(Asm::new().push(1).push(neg(1)).op(LT)), U256::ZERO);
-        assert_eq!(
-            word(Asm::new().push(neg(2)).push(neg(1)).op(SGT)),
-            U256::from(1)
-        );
+        assert_eq!(word(Asm::new().push(neg(2)).push(neg(1)).op(SGT)), U256::from(1));
         assert_eq!(word(Asm::new().push(5).push(5).op(EQ)), U256::from(1));
         assert_eq!(word(Asm::new().push(0).op(ISZERO)), U256::from(1));
     }
 
     #[test]
     fn logic_and_byte() {
-        assert_eq!(
-            word(Asm::new().push(0b1100).push(0b1010).op(AND)),
-            U256::from(0b1000)
-        );
-        assert_eq!(
-            word(Asm::new().push(0b1100).push(0b1010).op(OR)),
-            U256::from(0b1110)
-        );
-        assert_eq!(
-            word(Asm::new().push(0b1100).push(0b1010).op(XOR)),
-            U256::from(0b0110)
-        );
+        assert_eq!(word(Asm::new().push(0b1100).push(0b1010).op(AND)), U256::from(0b1000));
+        assert_eq!(word(Asm::new().push(0b1100).push(0b1010).op(OR)), U256::from(0b1110));
+        assert_eq!(word(Asm::new().push(0b1100).push(0b1010).op(XOR)), U256::from(0b0110));
         assert_eq!(word(Asm::new().push(0).op(NOT)), U256::MAX);
-        assert_eq!(
-            word(Asm::new().push(0x1234).push(30).op(BYTE)),
-            U256::from(0x12)
-        );
+        assert_eq!(word(Asm::new().push(0x1234).push(30).op(BYTE)), U256::from(0x12));
         assert_eq!(word(Asm::new().push(0x1234).push(32).op(BYTE)), U256::ZERO);
     }
 
@@ -240,10 +175,7 @@ mod stack {
     #[test]
     fn push_variants() {
         assert_eq!(word(Asm::new().op(PUSH0)), U256::ZERO);
-        assert_eq!(
-            run_in(Fork::London, Asm::new().op(PUSH0)).reason,
-            ExitReason::InvalidOpcode
-        );
+        assert_eq!(run_in(Fork::London, Asm::new().op(PUSH0)).reason, ExitReason::InvalidOpcode);
         assert_eq!(word(Asm::new().push(U256::MAX)), U256::MAX);
         // A PUSH cut off by the end of the code reads zeros; execution then stops.
         let result = run(Asm::new().raw(&[PUSH2, 0xaa]));
@@ -263,10 +195,7 @@ mod stack {
     #[test]
     fn underflow_and_overflow_halt() {
         assert_eq!(run(Asm::new().op(ADD)).reason, ExitReason::StackUnderflow);
-        assert_eq!(
-            run(Asm::new().push(1).op(SWAP1)).reason,
-            ExitReason::StackUnderflow
-        );
+        assert_eq!(run(Asm::new().push(1).op(SWAP1)).reason, ExitReason::StackUnderflow);
         let mut code = Asm::new();
         for _ in 0..1025 {
             code = code.op(PC);
@@ -287,25 +216,9 @@ mod memory {
 
     #[test]
     fn load_store_and_size() {
-        assert_eq!(
-            word(Asm::new().mstore(0, 0x42).push(0).op(MLOAD)),
-            U256::from(0x42)
-        );
-        assert_eq!(
-            word(
-                Asm::new()
-                    .push(0xabcd)
-                    .push(31)
-                    .op(MSTORE8)
-                    .push(0)
-                    .op(MLOAD)
-            ),
-            U256::from(0xcd)
-        );
-        assert_eq!(
-            word(Asm::new().push(0).push(100).op(MSTORE8).op(MSIZE)),
-            U256::from(128)
-        );
+        assert_eq!(word(Asm::new().mstore(0, 0x42).push(0).op(MLOAD)), U256::from(0x42));
+        assert_eq!(word(Asm::new().push(0xabcd).push(31).op(MSTORE8).push(0).op(MLOAD)), U256::from(0xcd));
+        assert_eq!(word(Asm::new().push(0).push(100).op(MSTORE8).op(MSIZE)), U256::from(128));
     }
 
     #[test]
@@ -313,22 +226,12 @@ mod memory {
         // MSTORE at 0x10000 - 32: 2048 words = 3 * 2048 + 2048^2 / 512 = 14336 gas.
         let result = run(Asm::new().push(0).push(0x10000 - 32).op(MSTORE));
         assert_eq!(result.gas_used, 3 + 3 + 3 + 14336);
-        assert_eq!(
-            run(Asm::new().push(0).push(U256::MAX).op(MLOAD)).reason,
-            ExitReason::OutOfGas
-        );
+        assert_eq!(run(Asm::new().push(0).push(U256::MAX).op(MLOAD)).reason, ExitReason::OutOfGas);
     }
 
     #[test]
     fn mcopy_overlapping() {
-        let code = Asm::new()
-            .mstore(0, 0x1122)
-            .push(32)
-            .push(0)
-            .push(1)
-            .op(MCOPY)
-            .push(1)
-            .op(MLOAD);
+        let code = Asm::new().mstore(0, 0x1122).push(32).push(0).push(1).op(MCOPY).push(1).op(MLOAD);
         assert_eq!(word(code), U256::from(0x1122));
         assert_eq!(
             run_in(Fork::Shanghai, Asm::new().push(0).push(0).push(0).op(MCOPY)).reason,
@@ -339,10 +242,7 @@ mod memory {
     #[test]
     fn keccak() {
         let code = Asm::new().mstore(0, 0x01).push(32).push(0).op(KECCAK256);
-        assert_eq!(
-            word(code),
-            keccak256(&U256::from(1).to_be_bytes::<32>()).to_u256()
-        );
+        assert_eq!(word(code), keccak256(&U256::from(1).to_be_bytes::<32>()).to_u256());
     }
 }
 
@@ -354,10 +254,7 @@ mod environment {
         assert_eq!(word(Asm::new().op(ADDRESS)), CONTRACT.to_word());
         assert_eq!(word(Asm::new().op(CALLER)), SENDER.to_word());
         assert_eq!(word(Asm::new().op(ORIGIN)), SENDER.to_word());
-        assert_eq!(
-            word(Asm::new().op(CODESIZE)),
-            U256::from(1 + 2 + 1 + 2 + 2 + 1)
-        );
+        assert_eq!(word(Asm::new().op(CODESIZE)), U256::from(1 + 2 + 1 + 2 + 2 + 1));
         let mut db = world(&Asm::new().op(CALLVALUE).return_top().into_bytes());
         let result = call_with(&mut db, Fork::Cancun, &[], 7, crate::tracer::NoTracer);
         assert_eq!(U256::from_be_slice(&result.output), U256::from(7));
@@ -366,35 +263,14 @@ mod environment {
 
     #[test]
     fn calldata_is_zero_padded() {
-        let code = Asm::new()
-            .push(1)
-            .op(CALLDATALOAD)
-            .return_top()
-            .into_bytes();
-        let result = call_with(
-            &mut world(&code),
-            Fork::Cancun,
-            &[0xaa, 0xbb, 0xcc],
-            0,
-            crate::tracer::NoTracer,
-        );
+        let code = Asm::new().push(1).op(CALLDATALOAD).return_top().into_bytes();
+        let result =
+            call_with(&mut world(&code), Fork::Cancun, &[0xaa, 0xbb, 0xcc], 0, crate::tracer::NoTracer);
         let mut expected = [0u8; 32];
         expected[..2].copy_from_slice(&[0xbb, 0xcc]);
         assert_eq!(&result.output[..], &expected);
-        let code = Asm::new()
-            .push(4)
-            .push(1)
-            .push(0)
-            .op(CALLDATACOPY)
-            .ret(0, 4)
-            .into_bytes();
-        let result = call_with(
-            &mut world(&code),
-            Fork::Cancun,
-            &[1, 2, 3],
-            0,
-            crate::tracer::NoTracer,
-        );
+        let code = Asm::new().push(4).push(1).push(0).op(CALLDATACOPY).ret(0, 4).into_bytes();
+        let result = call_with(&mut world(&code), Fork::Cancun, &[1, 2, 3], 0, crate::tracer::NoTracer);
         assert_eq!(&result.output[..], &[2, 3, 0, 0]);
     }
 
@@ -412,14 +288,8 @@ mod environment {
         assert_eq!(word(Asm::new().op(GASLIMIT)), env.block.gas_limit);
         assert_eq!(word(Asm::new().op(BLOBBASEFEE)), U256::from(1));
         assert_eq!(word(Asm::new().push(0).op(BLOBHASH)), U256::ZERO);
-        assert_eq!(
-            run_in(Fork::Petersburg, Asm::new().op(CHAINID)).reason,
-            ExitReason::InvalidOpcode
-        );
-        assert_eq!(
-            run_in(Fork::Berlin, Asm::new().op(BASEFEE)).reason,
-            ExitReason::InvalidOpcode
-        );
+        assert_eq!(run_in(Fork::Petersburg, Asm::new().op(CHAINID)).reason, ExitReason::InvalidOpcode);
+        assert_eq!(run_in(Fork::Berlin, Asm::new().op(BASEFEE)).reason, ExitReason::InvalidOpcode);
     }
 }
 
@@ -449,10 +319,7 @@ mod control {
     #[test]
     fn halting_opcodes() {
         let result = run(Asm::new().op(INVALID));
-        assert_eq!(
-            (result.reason, result.gas_used),
-            (ExitReason::InvalidOpcode, GAS_LIMIT)
-        );
+        assert_eq!((result.reason, result.gas_used), (ExitReason::InvalidOpcode, GAS_LIMIT));
         let result = run(Asm::new().op(0x0c));
         assert_eq!(result.reason, ExitReason::InvalidOpcode);
         let result = run(Asm::new().mstore(0, 0xdead).push(2).push(30).op(REVERT));
@@ -474,15 +341,9 @@ mod host {
         let result = run(code().op(POP));
         assert_eq!(result.gas_used, 3 + 3 + 22100 + 3 + 100 + 2);
         // Istanbul: no cold surcharge; SLOAD costs 800.
-        assert_eq!(
-            run_in(Fork::Istanbul, code().op(POP)).gas_used,
-            3 + 3 + 20000 + 3 + 800 + 2
-        );
+        assert_eq!(run_in(Fork::Istanbul, code().op(POP)).gas_used, 3 + 3 + 20000 + 3 + 800 + 2);
         // Frontier: SLOAD 50.
-        assert_eq!(
-            run_in(Fork::Frontier, code().op(POP)).gas_used,
-            3 + 3 + 20000 + 3 + 50 + 2
-        );
+        assert_eq!(run_in(Fork::Frontier, code().op(POP)).gas_used, 3 + 3 + 20000 + 3 + 50 + 2);
     }
 
     #[test]
@@ -492,13 +353,9 @@ mod host {
         let mut cache = CodeCache::new(Fork::Cancun);
         let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
         // EIP-2200: with 2300 gas or less left, SSTORE fails.
-        let result = evm
-            .call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 2306)
-            .unwrap();
+        let result = evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 2306).unwrap();
         assert_eq!(result.reason, ExitReason::OutOfGas);
-        let result = evm
-            .call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), GAS_LIMIT)
-            .unwrap();
+        let result = evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), GAS_LIMIT).unwrap();
         assert!(result.is_success());
         // EIP-3529: clearing a slot refunds 4800.
         assert_eq!(evm.state().refund(), 4800);
@@ -506,10 +363,7 @@ mod host {
 
     #[test]
     fn transient_storage_is_per_transaction() {
-        assert_eq!(
-            word(Asm::new().push(3).push(1).op(TSTORE).push(1).op(TLOAD)),
-            U256::from(3)
-        );
+        assert_eq!(word(Asm::new().push(3).push(1).op(TSTORE).push(1).op(TLOAD)), U256::from(3));
         let mut db = world(&Asm::new().push(1).op(TLOAD).return_top().into_bytes());
         let result = call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer);
         assert_eq!(U256::from_be_slice(&result.output), U256::ZERO);
@@ -517,12 +371,7 @@ mod host {
 
     #[test]
     fn logs() {
-        let result = run(Asm::new()
-            .mstore(0, 0xff)
-            .push(0xbeef)
-            .push(1)
-            .push(31)
-            .op(LOG1));
+        let result = run(Asm::new().mstore(0, 0xff).push(0xbeef).push(1).push(31).op(LOG1));
         assert_eq!(result.logs.len(), 1);
         assert_eq!(result.logs[0].address, CONTRACT);
         assert_eq!(result.logs[0].topics, [B256::from_u256(U256::from(0xbeef))]);
@@ -532,21 +381,12 @@ mod host {
 
     #[test]
     fn account_queries() {
-        assert_eq!(
-            word(Asm::new().push(CONTRACT).op(BALANCE)),
-            U256::from(1000)
-        );
+        assert_eq!(word(Asm::new().push(CONTRACT).op(BALANCE)), U256::from(1000));
         assert_eq!(word(Asm::new().op(SELFBALANCE)), U256::from(1000));
         assert_eq!(word(Asm::new().push(OTHER).op(EXTCODEHASH)), U256::ZERO);
         assert_eq!(word(Asm::new().push(OTHER).op(EXTCODESIZE)), U256::ZERO);
         // Berlin: the first BALANCE of an account is cold (2600), the second warm (100).
-        let result = run(Asm::new()
-            .push(OTHER)
-            .op(BALANCE)
-            .push(OTHER)
-            .op(BALANCE)
-            .op(POP)
-            .op(POP));
+        let result = run(Asm::new().push(OTHER).op(BALANCE).push(OTHER).op(BALANCE).op(POP).op(POP));
         assert_eq!(result.gas_used, 3 + 2600 + 3 + 100 + 2 + 2);
     }
 
@@ -557,13 +397,8 @@ mod host {
         let mut env = Env::default();
         env.block.number = U256::from(10);
         let mut evm = Evm::new(&mut db, env, &mut cache);
-        let result = evm
-            .call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), GAS_LIMIT)
-            .unwrap();
-        assert_eq!(
-            U256::from_be_slice(&result.output),
-            keccak256(b"0").to_u256()
-        );
+        let result = evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), GAS_LIMIT).unwrap();
+        assert_eq!(U256::from_be_slice(&result.output), keccak256(b"0").to_u256());
         assert_eq!(word(Asm::new().push(0).op(BLOCKHASH)), U256::ZERO);
     }
 }
@@ -575,24 +410,12 @@ mod system {
     fn caller_of(to: Address, op: u8) -> Asm {
         let code = Asm::new().push(0).push(0).push(0).push(0);
         let code = if op == CALL { code.push(0) } else { code };
-        code.push(to)
-            .op(GAS)
-            .op(op)
-            .push(0)
-            .op(MSTORE)
-            .op(RETURNDATASIZE)
-            .push(32)
-            .op(MSTORE)
-            .ret(0, 64)
+        code.push(to).op(GAS).op(op).push(0).op(MSTORE).op(RETURNDATASIZE).push(32).op(MSTORE).ret(0, 64)
     }
 
     fn with_callee(caller: Asm, callee: Asm) -> InMemoryDb {
         let mut db = world(&caller.into_bytes());
-        db.insert_account(
-            OTHER,
-            AccountInfo::new(U256::ZERO, 0, Bytes::from(callee.into_bytes())),
-            [],
-        );
+        db.insert_account(OTHER, AccountInfo::new(U256::ZERO, 0, Bytes::from(callee.into_bytes())), []);
         db
     }
 
@@ -605,10 +428,7 @@ mod system {
         let mut db = with_callee(caller_of(OTHER, CALL), Asm::new().push(0xab).return_top());
         let result = call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer);
         assert_eq!(words(&result.output), [U256::from(1), U256::from(32)]);
-        let mut db = with_callee(
-            caller_of(OTHER, CALL),
-            Asm::new().push(0).push(0).op(REVERT),
-        );
+        let mut db = with_callee(caller_of(OTHER, CALL), Asm::new().push(0).push(0).op(REVERT));
         assert_eq!(
             words(&call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer).output),
             [U256::ZERO, U256::ZERO]
@@ -617,10 +437,7 @@ mod system {
 
     #[test]
     fn staticcall_forbids_state_changes() {
-        let mut db = with_callee(
-            caller_of(OTHER, STATICCALL),
-            Asm::new().push(1).push(1).op(SSTORE),
-        );
+        let mut db = with_callee(caller_of(OTHER, STATICCALL), Asm::new().push(1).push(1).op(SSTORE));
         let result = call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer);
         assert_eq!(words(&result.output)[0], U256::ZERO);
         assert!(db.get(&OTHER).unwrap().storage.is_empty());
@@ -628,13 +445,7 @@ mod system {
 
     #[test]
     fn delegatecall_keeps_the_context() {
-        let callee = Asm::new()
-            .op(CALLER)
-            .push(0)
-            .op(SSTORE)
-            .op(ADDRESS)
-            .push(1)
-            .op(SSTORE);
+        let callee = Asm::new().op(CALLER).push(0).op(SSTORE).op(ADDRESS).push(1).op(SSTORE);
         let mut db = with_callee(caller_of(OTHER, DELEGATECALL), callee);
         call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer);
         let storage = &db.get(&CONTRACT).unwrap().storage;
@@ -673,11 +484,7 @@ mod system {
         if create2 {
             code = code.push(7);
         }
-        code.push(initcode.len())
-            .push(0)
-            .push(0)
-            .op(if create2 { CREATE2 } else { CREATE })
-            .return_top()
+        code.push(initcode.len()).push(0).push(0).op(if create2 { CREATE2 } else { CREATE }).return_top()
     }
 
     #[test]
@@ -713,9 +520,7 @@ mod system {
         let init = Asm::new().ret(0, 24577).into_bytes();
         let mut db = world(&creator(&init, false).into_bytes());
         assert_eq!(
-            U256::from_be_slice(
-                &call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer).output
-            ),
+            U256::from_be_slice(&call_with(&mut db, Fork::Cancun, &[], 0, crate::tracer::NoTracer).output),
             U256::ZERO
         );
     }
@@ -724,10 +529,7 @@ mod system {
     fn initcode_limit_halts_the_creator() {
         let result = run(Asm::new().push(49153).push(0).push(0).op(CREATE));
         assert_eq!(result.reason, ExitReason::InitcodeSizeLimit);
-        let result = run_in(
-            Fork::London,
-            Asm::new().push(49153).push(0).push(0).op(CREATE).op(POP),
-        );
+        let result = run_in(Fork::London, Asm::new().push(49153).push(0).push(0).op(CREATE).op(POP));
         assert!(result.is_success());
     }
 
@@ -777,21 +579,11 @@ mod system {
                 let mut cache = CodeCache::new(Fork::Cancun);
                 let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
                 // Enough gas that the 63/64 rule still leaves plenty at depth 1024.
-                let result = evm
-                    .call(
-                        SENDER,
-                        CONTRACT,
-                        U256::ZERO,
-                        Bytes::new(),
-                        1_000_000_000_000_000,
-                    )
-                    .unwrap();
+                let result =
+                    evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 1_000_000_000_000_000).unwrap();
                 let changes = evm.finalize();
                 db.commit(changes);
-                (
-                    result,
-                    db.get(&CONTRACT).unwrap().storage.get(&U256::ZERO).copied(),
-                )
+                (result, db.get(&CONTRACT).unwrap().storage.get(&U256::ZERO).copied())
             })
             .expect("spawn");
         let (result, depth) = handle.join().expect("no stack overflow");
@@ -830,9 +622,8 @@ fn block_mode_equals_traced_mode_on_random_programs() {
     // Untraced execution charges static gas per basic block; traced execution per instruction.
     // Every observable result must be identical, including for programs that run out of gas,
     // underflow, jump around or call themselves.
-    let alphabet: Vec<u8> = (0..=255u8)
-        .filter(|&b| info_in(b, Fork::Cancun).is_some() && b != SELFDESTRUCT)
-        .collect();
+    let alphabet: Vec<u8> =
+        (0..=255u8).filter(|&b| info_in(b, Fork::Cancun).is_some() && b != SELFDESTRUCT).collect();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for case in 0..3000 {
         let mut code = Vec::new();
@@ -850,45 +641,19 @@ fn block_mode_equals_traced_mode_on_random_programs() {
             let mut db = world(&code);
             db.set_storage(&CONTRACT, U256::from(1), U256::from(1));
             let mut cache = CodeCache::new(Fork::Cancun);
-            let env = Env {
-                origin: SENDER,
-                ..Env::default()
-            };
+            let env = Env { origin: SENDER, ..Env::default() };
             let result = if traced {
                 let mut evm = Evm::with_tracer(&mut db, env, &mut cache, CountingTracer::default());
-                evm.call(
-                    SENDER,
-                    CONTRACT,
-                    U256::ZERO,
-                    Bytes::from(alloc::vec![1, 2, 3]),
-                    gas_limit,
-                )
+                evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::from(alloc::vec![1, 2, 3]), gas_limit)
             } else {
                 let mut evm = Evm::new(&mut db, env, &mut cache);
-                evm.call(
-                    SENDER,
-                    CONTRACT,
-                    U256::ZERO,
-                    Bytes::from(alloc::vec![1, 2, 3]),
-                    gas_limit,
-                )
+                evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::from(alloc::vec![1, 2, 3]), gas_limit)
             }
             .unwrap();
             let halted = result.reason.is_exceptional();
-            (
-                result.gas_used,
-                result.output,
-                result.logs,
-                halted,
-                result.reason.is_success(),
-            )
+            (result.gas_used, result.output, result.logs, halted, result.reason.is_success())
         };
-        assert_eq!(
-            run_mode(false),
-            run_mode(true),
-            "case {case}: {}",
-            crate::primitives::encode_hex(&code)
-        );
+        assert_eq!(run_mode(false), run_mode(true), "case {case}: {}", crate::primitives::encode_hex(&code));
     }
 }
 

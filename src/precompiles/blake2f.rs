@@ -108,9 +108,7 @@ fn le_words<const N: usize>(bytes: &[u8]) -> [u64; N] {
 pub(super) fn run(input: &[u8], gas_limit: u64) -> Result<PrecompileOutput, PrecompileError> {
     // execution-specs `blake2f`: the length is checked first, then the flag, then gas; every
     // failure consumes all gas, so the order is not observable beyond the error kind.
-    let input: &[u8; INPUT_LEN] = input
-        .try_into()
-        .map_err(|_| PrecompileError::Blake2fInputLength)?;
+    let input: &[u8; INPUT_LEN] = input.try_into().map_err(|_| PrecompileError::Blake2fInputLength)?;
     let last = match input[212] {
         0 => false,
         1 => true,
@@ -159,20 +157,11 @@ mod tests {
         // Test vectors 0-3 of EIP-152.
         assert_eq!(run(&[], u64::MAX), Err(PrecompileError::Blake2fInputLength));
         let long_rounds = hex(&["00000c", BODY, "01"].concat());
-        assert_eq!(
-            run(&long_rounds, u64::MAX),
-            Err(PrecompileError::Blake2fInputLength)
-        );
+        assert_eq!(run(&long_rounds, u64::MAX), Err(PrecompileError::Blake2fInputLength));
         let too_long = hex(&["000000000c", BODY, "01"].concat());
-        assert_eq!(
-            run(&too_long, u64::MAX),
-            Err(PrecompileError::Blake2fInputLength)
-        );
+        assert_eq!(run(&too_long, u64::MAX), Err(PrecompileError::Blake2fInputLength));
         let bad_flag = vector("0000000c", "02");
-        assert_eq!(
-            run(&bad_flag, u64::MAX),
-            Err(PrecompileError::Blake2fFinalFlag)
-        );
+        assert_eq!(run(&bad_flag, u64::MAX), Err(PrecompileError::Blake2fFinalFlag));
     }
 
     #[test]
@@ -221,17 +210,11 @@ mod tests {
             assert_eq!(out.gas_used, gas);
             assert_eq!(out.output, hex(expected));
         }
-        assert_eq!(
-            run(&vector("0000000c", "01"), 11),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(run(&vector("0000000c", "01"), 11), Err(PrecompileError::OutOfGas));
     }
 
     #[test]
     fn huge_round_count_is_out_of_gas_before_work() {
-        assert_eq!(
-            run(&vector("ffffffff", "01"), 1_000_000),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(run(&vector("ffffffff", "01"), 1_000_000), Err(PrecompileError::OutOfGas));
     }
 }

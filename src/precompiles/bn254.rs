@@ -83,11 +83,7 @@ fn read_g1(bytes: &[u8; 64]) -> Result<G1Affine, PrecompileError> {
     }
     let point = G1Affine::new_unchecked(x, y);
     // EIP-196: the point must satisfy y^2 = x^3 + 3; G1 has cofactor 1, so that is the subgroup.
-    if point.is_on_curve() {
-        Ok(point)
-    } else {
-        Err(PrecompileError::Bn254G1NotOnCurve)
-    }
+    if point.is_on_curve() { Ok(point) } else { Err(PrecompileError::Bn254G1NotOnCurve) }
 }
 
 /// Reads `x_im ‖ x_re ‖ y_im ‖ y_re` as a G2 point; all zeros is the point at infinity (EIP-197).
@@ -131,10 +127,7 @@ pub(super) fn add(
     let gas_used = charge(pricing.add(), gas_limit)?;
     let a = read_g1(&padded_array(input, 0))?;
     let b = read_g1(&padded_array(input, 64))?;
-    Ok(PrecompileOutput {
-        gas_used,
-        output: write_g1(a + b),
-    })
+    Ok(PrecompileOutput { gas_used, output: write_g1(a + b) })
 }
 
 /// Runs bn254 scalar multiplication (0x07): a G1 point and a 256-bit scalar from the
@@ -149,10 +142,7 @@ pub(super) fn mul(
     // EIP-196: the scalar is any 256-bit number, not reduced first; multiplying by the raw
     // value equals multiplying by its residue because every G1 point has order dividing r.
     let scalar: [u8; 32] = padded_array(input, 64);
-    Ok(PrecompileOutput {
-        gas_used,
-        output: write_g1(point.mul_bigint(big_int(&scalar))),
-    })
+    Ok(PrecompileOutput { gas_used, output: write_g1(point.mul_bigint(big_int(&scalar))) })
 }
 
 /// Runs the bn254 pairing check (0x08): 1 as a word when the product of the pairings of the
@@ -202,8 +192,7 @@ pub(super) mod tests {
     }
 
     /// The bn254 base field modulus p, big-endian.
-    pub(crate) const P_HEX: &str =
-        "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
+    pub(crate) const P_HEX: &str = "30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47";
 
     /// The G2 generator of EIP-197 in precompile encoding (x_im, x_re, y_im, y_re).
     pub(crate) const G2_GEN_HEX: &str = concat!(
@@ -233,14 +222,8 @@ pub(super) mod tests {
         let input = hex(&[G1_GEN, G1_GEN].concat());
         let out = add(&input, 150, Bn254Pricing::Istanbul).unwrap();
         assert_eq!((out.gas_used, out.output), (150, hex(G1_DOUBLE)));
-        assert_eq!(
-            add(&input, 499, Bn254Pricing::Byzantium),
-            Err(PrecompileError::OutOfGas)
-        );
-        assert_eq!(
-            add(&input, 500, Bn254Pricing::Byzantium).unwrap().gas_used,
-            500
-        );
+        assert_eq!(add(&input, 499, Bn254Pricing::Byzantium), Err(PrecompileError::OutOfGas));
+        assert_eq!(add(&input, 500, Bn254Pricing::Byzantium).unwrap().gas_used, 500);
     }
 
     #[test]
@@ -272,10 +255,7 @@ pub(super) mod tests {
         assert_eq!(out.output, hex(G1_GEN));
         // P + (-P) = 0.
         let input = hex(&[G1_GEN, G1_NEG].concat());
-        assert_eq!(
-            add(&input, 150, Bn254Pricing::Istanbul).unwrap().output,
-            zero
-        );
+        assert_eq!(add(&input, 150, Bn254Pricing::Istanbul).unwrap().output, zero);
     }
 
     #[test]
@@ -283,10 +263,7 @@ pub(super) mod tests {
         // (1, 1) is not on y^2 = x^3 + 3.
         let mut input = hex(G1_GEN);
         input[63] = 1;
-        assert_eq!(
-            add(&input, 150, Bn254Pricing::Istanbul),
-            Err(PrecompileError::Bn254G1NotOnCurve)
-        );
+        assert_eq!(add(&input, 150, Bn254Pricing::Istanbul), Err(PrecompileError::Bn254G1NotOnCurve));
         // x = p is out of range even though p ≡ 0.
         let mut input = hex(P_HEX);
         input.extend(vec![0u8; 32]);
@@ -297,10 +274,7 @@ pub(super) mod tests {
         // (0, 1) and (1, 0) are not the infinity encoding and not on the curve.
         let mut input = vec![0u8; 64];
         input[63] = 1;
-        assert_eq!(
-            add(&input, 150, Bn254Pricing::Istanbul),
-            Err(PrecompileError::Bn254G1NotOnCurve)
-        );
+        assert_eq!(add(&input, 150, Bn254Pricing::Istanbul), Err(PrecompileError::Bn254G1NotOnCurve));
     }
 
     #[test]
@@ -325,22 +299,9 @@ pub(super) mod tests {
         assert_eq!(with_scalar(r), vec![0u8; 64]);
         assert_eq!(with_scalar(r_minus_1), hex(G1_NEG));
         // Infinity times anything is infinity; a missing scalar reads as 0.
-        assert_eq!(
-            mul(&[0u8; 96], 6000, Bn254Pricing::Istanbul)
-                .unwrap()
-                .output,
-            vec![0u8; 64]
-        );
-        assert_eq!(
-            mul(&hex(G1_GEN), 6000, Bn254Pricing::Istanbul)
-                .unwrap()
-                .output,
-            vec![0u8; 64]
-        );
-        assert_eq!(
-            mul(&[], 39_999, Bn254Pricing::Byzantium),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(mul(&[0u8; 96], 6000, Bn254Pricing::Istanbul).unwrap().output, vec![0u8; 64]);
+        assert_eq!(mul(&hex(G1_GEN), 6000, Bn254Pricing::Istanbul).unwrap().output, vec![0u8; 64]);
+        assert_eq!(mul(&[], 39_999, Bn254Pricing::Byzantium), Err(PrecompileError::OutOfGas));
     }
 
     #[test]
@@ -354,46 +315,22 @@ pub(super) mod tests {
         // EIP-197: empty input is the empty product, 1.
         let out = pairing(&[], 45_000, Bn254Pricing::Istanbul).unwrap();
         assert_eq!((out.gas_used, out.output.clone()), (45_000, one.clone()));
-        assert_eq!(
-            pairing(&[], 99_999, Bn254Pricing::Byzantium),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(pairing(&[], 99_999, Bn254Pricing::Byzantium), Err(PrecompileError::OutOfGas));
         // e(P, Q) · e(-P, Q) = 1.
         let input = hex(&[G1_GEN, G2_GEN_HEX, G1_NEG, G2_GEN_HEX].concat());
         let out = pairing(&input, 113_000, Bn254Pricing::Istanbul).unwrap();
         assert_eq!((out.gas_used, out.output), (113_000, one.clone()));
-        assert_eq!(
-            pairing(&input, 259_999, Bn254Pricing::Byzantium),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(pairing(&input, 259_999, Bn254Pricing::Byzantium), Err(PrecompileError::OutOfGas));
         // e(P, Q) alone is not 1 (bilinearity with non-degeneracy).
         let input = hex(&[G1_GEN, G2_GEN_HEX].concat());
-        assert_eq!(
-            pairing(&input, 79_000, Bn254Pricing::Istanbul)
-                .unwrap()
-                .output,
-            zero
-        );
+        assert_eq!(pairing(&input, 79_000, Bn254Pricing::Istanbul).unwrap().output, zero);
         // e(2P, Q) · e(-P, Q) · e(-P, Q) = 1.
-        let input = hex(&[
-            G1_DOUBLE, G2_GEN_HEX, G1_NEG, G2_GEN_HEX, G1_NEG, G2_GEN_HEX,
-        ]
-        .concat());
-        assert_eq!(
-            pairing(&input, 147_000, Bn254Pricing::Istanbul)
-                .unwrap()
-                .output,
-            one
-        );
+        let input = hex(&[G1_DOUBLE, G2_GEN_HEX, G1_NEG, G2_GEN_HEX, G1_NEG, G2_GEN_HEX].concat());
+        assert_eq!(pairing(&input, 147_000, Bn254Pricing::Istanbul).unwrap().output, one);
         // Pairs with infinity on either side are skipped.
         let inf_g2 = "00".repeat(128);
         let input = hex(&[G1_GEN, &inf_g2, &"00".repeat(64), G2_GEN_HEX].concat());
-        assert_eq!(
-            pairing(&input, 113_000, Bn254Pricing::Istanbul)
-                .unwrap()
-                .output,
-            one
-        );
+        assert_eq!(pairing(&input, 113_000, Bn254Pricing::Istanbul).unwrap().output, one);
     }
 
     #[test]

@@ -39,10 +39,7 @@ enum Outcome {
 impl From<PrecompileResult> for Outcome {
     fn from(result: PrecompileResult) -> Self {
         match result {
-            Ok(out) => Outcome::Success {
-                gas_used: out.gas_used,
-                output: out.output,
-            },
+            Ok(out) => Outcome::Success { gas_used: out.gas_used, output: out.output },
             Err(_) => Outcome::Failure,
         }
     }
@@ -59,14 +56,12 @@ fn ours(n: u8, input: &[u8], gas_limit: u64, fork: Fork) -> Outcome {
 
 fn theirs(n: u8, input: &[u8], gas_limit: u64, fork: Fork) -> Outcome {
     let address = revm_precompile::primitives::Address::with_last_byte(n);
-    let precompile = Precompiles::new(spec_of(fork))
-        .get(&address)
-        .expect("revm has the precompile under this fork");
+    let precompile =
+        Precompiles::new(spec_of(fork)).get(&address).expect("revm has the precompile under this fork");
     match precompile.execute(input, gas_limit, 0) {
-        Ok(out) if out.status.is_success() => Outcome::Success {
-            gas_used: out.gas_used,
-            output: out.bytes.to_vec(),
-        },
+        Ok(out) if out.status.is_success() => {
+            Outcome::Success { gas_used: out.gas_used, output: out.bytes.to_vec() }
+        }
         _ => Outcome::Failure,
     }
 }
@@ -117,18 +112,10 @@ impl Differ {
             "{what}: {} of {} cases differ from revm; first:\n{}",
             self.mismatches.len(),
             self.cases,
-            self.mismatches
-                .iter()
-                .take(5)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("\n")
+            self.mismatches.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
         );
         assert!(self.cases >= min_cases, "{what}: only {} cases", self.cases);
-        assert!(
-            self.nonzero > 0,
-            "{what}: no case succeeded with a non-zero output"
-        );
+        assert!(self.nonzero > 0, "{what}: no case succeeded with a non-zero output");
         // Shown with `--nocapture`, to judge how much of the input space succeeded.
         #[cfg(feature = "std")]
         std::eprintln!(
@@ -219,10 +206,7 @@ fn word_u64(n: u64) -> [u8; 32] {
 fn address_sets_match_revm() {
     for fork in Fork::ALL {
         let mine: Vec<[u8; 20]> = addresses(fork).map(|a| a.0).collect();
-        let mut revm: Vec<[u8; 20]> = Precompiles::new(spec_of(fork))
-            .addresses()
-            .map(|a| a.0.0)
-            .collect();
+        let mut revm: Vec<[u8; 20]> = Precompiles::new(spec_of(fork)).addresses().map(|a| a.0.0).collect();
         revm.sort();
         assert_eq!(mine, revm, "precompile addresses under {fork}");
     }
@@ -356,9 +340,9 @@ fn modexp_length(rng: &mut Rng) -> [u8; 32] {
             w[rng.index(24)] = 1 + rng.below(255) as u8;
             w
         }
-        _ => word_u64(*rng.pick(&[
-            0u64, 0, 1, 1, 2, 3, 7, 8, 9, 16, 31, 32, 32, 33, 63, 64, 65, 100, 128, 129, 200,
-        ])),
+        _ => word_u64(
+            *rng.pick(&[0u64, 0, 1, 1, 2, 3, 7, 8, 9, 16, 31, 32, 32, 33, 63, 64, 65, 100, 128, 129, 200]),
+        ),
     }
 }
 
@@ -457,11 +441,7 @@ fn modexp_matches_revm() {
     }
     for fork in [Fork::Byzantium, Fork::Berlin] {
         for _ in 0..900 {
-            let lengths = [
-                modexp_length(&mut rng),
-                modexp_length(&mut rng),
-                modexp_length(&mut rng),
-            ];
+            let lengths = [modexp_length(&mut rng), modexp_length(&mut rng), modexp_length(&mut rng)];
             let mut input: Vec<u8> = lengths.iter().flatten().copied().collect();
             // Large operands are rare, to keep the unoptimised test build quick.
             let small = lengths.map(|w| as_small_len(&w));
@@ -700,16 +680,8 @@ fn blake2f_matches_revm() {
                 x => (x % 2) as u8,
             };
             // Large round counts run only at small gas limits, so they fail before any work.
-            let gas = if rounds > 100_000 {
-                100_000
-            } else {
-                30_000_000
-            };
-            let input = if rng.one_in(10) {
-                rng.mutate(input)
-            } else {
-                input
-            };
+            let gas = if rounds > 100_000 { 100_000 } else { 30_000_000 };
+            let input = if rng.one_in(10) { rng.mutate(input) } else { input };
             differ.check_with(9, &input, gas, fork, true);
         }
     }
@@ -739,16 +711,11 @@ fn point_evaluation_matches_revm() {
     }
     for _ in 0..3 {
         let blob = random_blob(&mut rng);
-        let commitment = settings
-            .blob_to_kzg_commitment(&blob)
-            .expect("commitment")
-            .to_bytes();
+        let commitment = settings.blob_to_kzg_commitment(&blob).expect("commitment").to_bytes();
         for _ in 0..12 {
             let mut z = rng.word();
             z[0] &= 0x3f;
-            let (proof, y) = settings
-                .compute_kzg_proof(&blob, &c_kzg::Bytes32::new(z))
-                .expect("proof");
+            let (proof, y) = settings.compute_kzg_proof(&blob, &c_kzg::Bytes32::new(z)).expect("proof");
             let mut hash: [u8; 32] = {
                 use sha2::Digest;
                 sha2::Sha256::digest(commitment.as_slice()).into()

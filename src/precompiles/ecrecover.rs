@@ -66,9 +66,8 @@ mod tests {
 
     /// secp256k1's group order n, big-endian.
     const N: [u8; 32] = [
-        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-        0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36,
-        0x41, 0x41,
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xba,
+        0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
     ];
 
     fn hex(s: &str) -> Vec<u8> {
@@ -112,10 +111,7 @@ mod tests {
         ));
         let out = run(&input, 3000).unwrap();
         assert_eq!(out.gas_used, 3000);
-        assert_eq!(
-            out.output,
-            hex("000000000000000000000000ceaccac640adf55b2028469bd36ba501f28b699d")
-        );
+        assert_eq!(out.output, hex("000000000000000000000000ceaccac640adf55b2028469bd36ba501f28b699d"));
         assert_eq!(run(&input, 2999), Err(PrecompileError::OutOfGas));
     }
 
@@ -157,12 +153,7 @@ mod tests {
         bad[32] = 1;
         empty(&bad);
         // r or s equal to zero or to n.
-        for (range, value) in [
-            (64..96, [0u8; 32]),
-            (96..128, [0u8; 32]),
-            (64..96, N),
-            (96..128, N),
-        ] {
+        for (range, value) in [(64..96, [0u8; 32]), (96..128, [0u8; 32]), (64..96, N), (96..128, N)] {
             let mut bad = input.clone();
             bad[range].copy_from_slice(&value);
             empty(&bad);

@@ -19,8 +19,8 @@ const VERSIONED_HASH_VERSION_KZG: u8 = 0x01;
 const RETURN_VALUE: [u8; 64] = [
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     0x00, // 4096
-    0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
-    0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00,
+    0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05, 0x53,
+    0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00,
     0x01, // BLS_MODULUS
 ];
 
@@ -35,9 +35,7 @@ fn versioned_hash(commitment: &[u8]) -> [u8; 32] {
 /// succeeds with [`RETURN_VALUE`] when the proof shows `p(z) = y` for the committed polynomial.
 pub(super) fn run(input: &[u8], gas_limit: u64) -> Result<PrecompileOutput, PrecompileError> {
     // execution-specs `point_evaluation`: the length is checked before gas is charged.
-    let input: &[u8; 192] = input
-        .try_into()
-        .map_err(|_| PrecompileError::KzgInputLength)?;
+    let input: &[u8; 192] = input.try_into().map_err(|_| PrecompileError::KzgInputLength)?;
     let gas_used = charge(POINT_EVALUATION_GAS, gas_limit)?;
     let (hash, rest) = input.split_at(32);
     let (z, rest) = rest.split_at(32);
@@ -62,10 +60,7 @@ pub(super) fn run(input: &[u8], gas_limit: u64) -> Result<PrecompileOutput, Prec
     if !verified {
         return Err(PrecompileError::KzgProofInvalid);
     }
-    Ok(PrecompileOutput {
-        gas_used,
-        output: Vec::from(RETURN_VALUE),
-    })
+    Ok(PrecompileOutput { gas_used, output: Vec::from(RETURN_VALUE) })
 }
 
 #[cfg(test)]
@@ -90,9 +85,7 @@ mod tests {
         assert_eq!(U256::from_be_slice(&RETURN_VALUE[..32]), U256::from(4096));
         // EIP-4844 BLS_MODULUS in decimal.
         let modulus: U256 =
-            "52435875175126190479447740508185965837690552500527637822603658699938581184513"
-                .parse()
-                .unwrap();
+            "52435875175126190479447740508185965837690552500527637822603658699938581184513".parse().unwrap();
         assert_eq!(U256::from_be_slice(&RETURN_VALUE[32..]), modulus);
     }
 
@@ -101,10 +94,7 @@ mod tests {
         // The zero polynomial commits to infinity and opens to 0 everywhere with an infinity
         // proof; its versioned hash is the well-known 0x010657f3…4014.
         let hash = versioned_hash(&infinity());
-        assert_eq!(
-            hash.to_vec(),
-            hex("010657f37554c781402a22917dee2f75def7ab966d7b770905398eba3c444014")
-        );
+        assert_eq!(hash.to_vec(), hex("010657f37554c781402a22917dee2f75def7ab966d7b770905398eba3c444014"));
         let mut input = hash.to_vec();
         input.extend([0u8; 64]);
         input.extend(infinity());
@@ -121,29 +111,17 @@ mod tests {
         // A different version byte breaks the hash check.
         let mut wrong = input.clone();
         wrong[0] = 2;
-        assert_eq!(
-            run(&wrong, 50_000),
-            Err(PrecompileError::KzgVersionedHashMismatch)
-        );
+        assert_eq!(run(&wrong, 50_000), Err(PrecompileError::KzgVersionedHashMismatch));
         // z = BLS_MODULUS is not a canonical field element.
         let mut wrong = input.clone();
         wrong[32..64].copy_from_slice(&RETURN_VALUE[32..]);
-        assert_eq!(
-            run(&wrong, 50_000),
-            Err(PrecompileError::KzgInvalidEncoding)
-        );
+        assert_eq!(run(&wrong, 50_000), Err(PrecompileError::KzgInvalidEncoding));
         // A proof that is not a point encoding.
         let mut wrong = input.clone();
         wrong[144] = 0;
-        assert_eq!(
-            run(&wrong, 50_000),
-            Err(PrecompileError::KzgInvalidEncoding)
-        );
+        assert_eq!(run(&wrong, 50_000), Err(PrecompileError::KzgInvalidEncoding));
         // Wrong lengths.
-        assert_eq!(
-            run(&input[..191], u64::MAX),
-            Err(PrecompileError::KzgInputLength)
-        );
+        assert_eq!(run(&input[..191], u64::MAX), Err(PrecompileError::KzgInputLength));
         let mut long = input.clone();
         long.push(0);
         assert_eq!(run(&long, u64::MAX), Err(PrecompileError::KzgInputLength));

@@ -103,36 +103,24 @@ impl PrecompileSet {
         match fork {
             // Yellow Paper appendix E: ecrecover, sha256, ripemd160 and identity since Frontier.
             Fork::Frontier | Fork::Homestead | Fork::TangerineWhistle | Fork::SpuriousDragon => {
-                PrecompileSet {
-                    count: 4,
-                    modexp: ModExpPricing::Eip198,
-                    bn254: Bn254Pricing::Byzantium,
-                }
+                PrecompileSet { count: 4, modexp: ModExpPricing::Eip198, bn254: Bn254Pricing::Byzantium }
             }
             // EIP-198, EIP-196 and EIP-197 add 0x05..=0x08 in Byzantium.
-            Fork::Byzantium | Fork::Constantinople | Fork::Petersburg => PrecompileSet {
-                count: 8,
-                modexp: ModExpPricing::Eip198,
-                bn254: Bn254Pricing::Byzantium,
-            },
+            Fork::Byzantium | Fork::Constantinople | Fork::Petersburg => {
+                PrecompileSet { count: 8, modexp: ModExpPricing::Eip198, bn254: Bn254Pricing::Byzantium }
+            }
             // EIP-152 adds 0x09 and EIP-1108 reprices bn254 in Istanbul.
-            Fork::Istanbul => PrecompileSet {
-                count: 9,
-                modexp: ModExpPricing::Eip198,
-                bn254: Bn254Pricing::Istanbul,
-            },
+            Fork::Istanbul => {
+                PrecompileSet { count: 9, modexp: ModExpPricing::Eip198, bn254: Bn254Pricing::Istanbul }
+            }
             // EIP-2565 reprices modexp in Berlin.
-            Fork::Berlin | Fork::London | Fork::Paris | Fork::Shanghai => PrecompileSet {
-                count: 9,
-                modexp: ModExpPricing::Eip2565,
-                bn254: Bn254Pricing::Istanbul,
-            },
+            Fork::Berlin | Fork::London | Fork::Paris | Fork::Shanghai => {
+                PrecompileSet { count: 9, modexp: ModExpPricing::Eip2565, bn254: Bn254Pricing::Istanbul }
+            }
             // EIP-4844 adds the point evaluation precompile at 0x0a in Cancun.
-            Fork::Cancun => PrecompileSet {
-                count: 10,
-                modexp: ModExpPricing::Eip2565,
-                bn254: Bn254Pricing::Istanbul,
-            },
+            Fork::Cancun => {
+                PrecompileSet { count: 10, modexp: ModExpPricing::Eip2565, bn254: Bn254Pricing::Istanbul }
+            }
         }
     }
 
@@ -159,11 +147,7 @@ impl PrecompileSet {
 /// The precompile number of `address` when it has the form `0x00…00nn`.
 fn short_address(address: &Address) -> Option<u8> {
     let (high, low) = address.0.split_at(19);
-    if high.iter().all(|&b| b == 0) {
-        low.first().copied()
-    } else {
-        None
-    }
+    if high.iter().all(|&b| b == 0) { low.first().copied() } else { None }
 }
 
 /// The precompile at `address` under `fork`, with its pricing resolved.
@@ -185,12 +169,7 @@ pub fn addresses(fork: Fork) -> impl Iterator<Item = Address> {
 ///
 /// `gas_limit` is the gas handed to the call. On success `gas_used <= gas_limit`; on any
 /// error the caller must consume the whole `gas_limit`.
-pub fn run(
-    address: &Address,
-    input: &[u8],
-    gas_limit: u64,
-    fork: Fork,
-) -> Option<PrecompileResult> {
+pub fn run(address: &Address, input: &[u8], gas_limit: u64, fork: Fork) -> Option<PrecompileResult> {
     let precompile = lookup(address, fork)?;
     Some(match precompile {
         Precompile::EcRecover => ecrecover::run(input, gas_limit),
@@ -209,11 +188,7 @@ pub fn run(
 /// Fails with [`PrecompileError::OutOfGas`] unless `cost` fits in `gas_limit`; returns `cost`.
 #[inline]
 fn charge(cost: u64, gas_limit: u64) -> Result<u64, PrecompileError> {
-    if cost > gas_limit {
-        Err(PrecompileError::OutOfGas)
-    } else {
-        Ok(cost)
-    }
+    if cost > gas_limit { Err(PrecompileError::OutOfGas) } else { Ok(cost) }
 }
 
 /// `base + per_word * ceil(len / 32)`, saturating: the Yellow Paper's linear precompile price.
@@ -255,10 +230,7 @@ mod tests {
         assert_eq!(count(Fork::Cancun), 10);
         for fork in Fork::ALL {
             let all: Vec<Address> = addresses(fork).collect();
-            assert!(
-                all.windows(2).all(|w| w[0] < w[1]),
-                "ascending under {fork}"
-            );
+            assert!(all.windows(2).all(|w| w[0] < w[1]), "ascending under {fork}");
             for a in &all {
                 assert!(is_precompile(a, fork));
             }

@@ -55,8 +55,7 @@ fn to_usize(value: u128) -> usize {
 /// of gas rather than aborting the process.
 fn padded_slice(input: &[u8], offset: usize, len: usize) -> Result<Vec<u8>, PrecompileError> {
     let mut out = Vec::new();
-    out.try_reserve_exact(len)
-        .map_err(|_| PrecompileError::OutOfGas)?;
+    out.try_reserve_exact(len).map_err(|_| PrecompileError::OutOfGas)?;
     out.resize(len, 0);
     if let Some(rest) = input.get(offset..) {
         let n = rest.len().min(len);
@@ -88,11 +87,7 @@ fn bit_length(word: &[u8; 32]) -> u32 {
 /// the exponent is longer than a word.
 fn adjusted_exponent_length(exp_len: u128, head: &[u8; 32]) -> u128 {
     let highest_bit = u128::from(bit_length(head).saturating_sub(1));
-    if exp_len <= 32 {
-        highest_bit
-    } else {
-        8 * (exp_len - 32) + highest_bit
-    }
+    if exp_len <= 32 { highest_bit } else { 8 * (exp_len - 32) + highest_bit }
 }
 
 impl ModExpPricing {
@@ -134,16 +129,11 @@ pub(super) fn run(
     gas_limit: u64,
     pricing: ModExpPricing,
 ) -> Result<PrecompileOutput, PrecompileError> {
-    let lengths = Lengths {
-        base: read_length(input, 0),
-        exp: read_length(input, 32),
-        modulus: read_length(input, 64),
-    };
+    let lengths =
+        Lengths { base: read_length(input, 0), exp: read_length(input, 32), modulus: read_length(input, 64) };
     // Gas comes first, so unpayable lengths fail here before anything is allocated.
     let head = exponent_head(input, lengths);
-    let cost = pricing
-        .gas(lengths, &head)
-        .ok_or(PrecompileError::OutOfGas)?;
+    let cost = pricing.gas(lengths, &head).ok_or(PrecompileError::OutOfGas)?;
     let gas_used = charge(cost, gas_limit)?;
     let done = |output| Ok(PrecompileOutput { gas_used, output });
 
@@ -151,11 +141,8 @@ pub(super) fn run(
     if lengths.modulus == 0 {
         return done(Vec::new());
     }
-    let (base_len, exp_len, mod_len) = (
-        to_usize(lengths.base),
-        to_usize(lengths.exp),
-        to_usize(lengths.modulus),
-    );
+    let (base_len, exp_len, mod_len) =
+        (to_usize(lengths.base), to_usize(lengths.exp), to_usize(lengths.modulus));
     let exp_start = 96usize.saturating_add(base_len);
     let mod_start = exp_start.saturating_add(exp_len);
 
@@ -211,10 +198,7 @@ mod tests {
         let out = run(&input, 13056, ModExpPricing::Eip198).unwrap();
         assert_eq!(out.gas_used, 13056);
         assert_eq!(out.output, word(1));
-        assert_eq!(
-            run(&input, 13055, ModExpPricing::Eip198),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(run(&input, 13055, ModExpPricing::Eip198), Err(PrecompileError::OutOfGas));
         // EIP-2565: ceil(32/8)^2 * 255 / 3 = 1360.
         let out = run(&input, 1360, ModExpPricing::Eip2565).unwrap();
         assert_eq!(out.gas_used, 1360);
@@ -235,17 +219,10 @@ mod tests {
         let mut input = word(0);
         input.extend(word(32));
         input.extend([0xff; 32]);
-        input.extend(hex(
-            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe",
-        ));
-        input.extend(hex(
-            "fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd",
-        ));
+        input.extend(hex("fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"));
+        input.extend(hex("fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));
         for pricing in [ModExpPricing::Eip198, ModExpPricing::Eip2565] {
-            assert_eq!(
-                run(&input, u64::MAX, pricing),
-                Err(PrecompileError::OutOfGas)
-            );
+            assert_eq!(run(&input, u64::MAX, pricing), Err(PrecompileError::OutOfGas));
         }
     }
 
@@ -284,21 +261,13 @@ mod tests {
         // Base larger than the modulus is reduced.
         assert_eq!(run198(&call(&[0xff, 0xff], &[1], &[10])), [5]);
         // Leading zero bytes in the modulus keep the output length: 2^10 mod 1001 = 23.
-        assert_eq!(
-            run198(&call(&[2], &[10], &[0, 0, 0, 0, 3, 0xe9])),
-            [0, 0, 0, 0, 0, 23]
-        );
+        assert_eq!(run198(&call(&[2], &[10], &[0, 0, 0, 0, 3, 0xe9])), [0, 0, 0, 0, 0, 23]);
         // Zero modulus length: empty output, whatever else.
         assert!(run198(&call(&[5], &[3], &[])).is_empty());
         // Empty input: all lengths are zero.
         assert!(run198(&[]).is_empty());
         // Huge exponent with a tiny modulus: 2^(2^(8*64)-1) mod 3 = 2 (odd power of 2 ≡ -1).
-        let out = run(
-            &call(&[2], &[0xff; 64], &[3]),
-            u64::MAX,
-            ModExpPricing::Eip2565,
-        )
-        .unwrap();
+        let out = run(&call(&[2], &[0xff; 64], &[3]), u64::MAX, ModExpPricing::Eip2565).unwrap();
         assert_eq!(out.output, [2]);
     }
 
@@ -314,19 +283,13 @@ mod tests {
         assert_eq!((out.gas_used, out.output.len()), (200, 0));
         // A one-byte base makes the same exponent unpayable.
         input[31] = 1;
-        assert_eq!(
-            run(&input, u64::MAX, ModExpPricing::Eip2565),
-            Err(PrecompileError::OutOfGas)
-        );
+        assert_eq!(run(&input, u64::MAX, ModExpPricing::Eip2565), Err(PrecompileError::OutOfGas));
         // Huge base length (clamped) is out of gas too, without allocating.
         let mut input = vec![0xffu8; 32];
         input.extend(word(1));
         input.extend(word(1));
         for pricing in [ModExpPricing::Eip198, ModExpPricing::Eip2565] {
-            assert_eq!(
-                run(&input, u64::MAX, pricing),
-                Err(PrecompileError::OutOfGas)
-            );
+            assert_eq!(run(&input, u64::MAX, pricing), Err(PrecompileError::OutOfGas));
         }
     }
 
@@ -358,23 +321,11 @@ mod tests {
         // 22853376, and the common exponents 3 and 65537 cost 5580 and 89292.
         let mut top = [0u8; 32];
         top[0] = 0x80;
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(512, 512, 512), &top),
-            Some(22_853_376)
-        );
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(512, 1, 512), &head(3)),
-            Some(5580)
-        );
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(512, 3, 512), &head(65537)),
-            Some(89292)
-        );
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(512, 512, 512), &top), Some(22_853_376));
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(512, 1, 512), &head(3)), Some(5580));
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(512, 3, 512), &head(65537)), Some(89292));
         // EIP-2565: 64 words squared, one iteration, divided by 3.
-        assert_eq!(
-            ModExpPricing::Eip2565.gas(lengths(512, 1, 512), &head(3)),
-            Some(4096 / 3)
-        );
+        assert_eq!(ModExpPricing::Eip2565.gas(lengths(512, 1, 512), &head(3)), Some(4096 / 3));
         // Above 1024 bytes EIP-198 uses its third branch.
         let big = 2048u64;
         assert_eq!(
@@ -382,43 +333,23 @@ mod tests {
             Some((big * big / 16 + 480 * big - 199_680) / 20)
         );
         let huge = u128::from(u64::MAX);
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(huge, 1, 1), &head(1)),
-            None
-        );
-        assert_eq!(
-            ModExpPricing::Eip2565.gas(lengths(1, huge, 1), &head(1)),
-            None
-        );
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(1, LENGTH_CLAMP, 0), &head(0)),
-            None
-        );
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(huge, 1, 1), &head(1)), None);
+        assert_eq!(ModExpPricing::Eip2565.gas(lengths(1, huge, 1), &head(1)), None);
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(1, LENGTH_CLAMP, 0), &head(0)), None);
         // A 2^64-byte exponent with a one-byte modulus prices at 8 * (2^64 - 32) / 20 under
         // EIP-198, which fits in a u64: the clamp must not change it.
         let exp_len = 1u128 << 64;
         let expected = u64::try_from(8 * (exp_len - 32) / 20).unwrap();
-        assert_eq!(
-            ModExpPricing::Eip198.gas(lengths(1, exp_len, 1), &[0u8; 32]),
-            Some(expected)
-        );
+        assert_eq!(ModExpPricing::Eip198.gas(lengths(1, exp_len, 1), &[0u8; 32]), Some(expected));
     }
 
     #[test]
     fn exponent_head_is_right_aligned_and_padded() {
         let input = call(&[1], &[0x01, 0x00], &[7]);
-        let lengths = Lengths {
-            base: 1,
-            exp: 2,
-            modulus: 1,
-        };
+        let lengths = Lengths { base: 1, exp: 2, modulus: 1 };
         assert_eq!(bit_length(&exponent_head(&input, lengths)), 9);
         // Past the end of input the head reads zeros.
-        let lengths = Lengths {
-            base: LENGTH_CLAMP,
-            exp: 40,
-            modulus: 1,
-        };
+        let lengths = Lengths { base: LENGTH_CLAMP, exp: 40, modulus: 1 };
         assert_eq!(exponent_head(&input, lengths), [0u8; 32]);
     }
 }

@@ -72,32 +72,12 @@ enum Entry {
     AccountExists(Address),
     AccountTouched(Address),
     AccountCreated(Address),
-    BalanceChange {
-        address: Address,
-        old: U256,
-    },
-    NonceChange {
-        address: Address,
-        old: u64,
-    },
-    CodeChange {
-        address: Address,
-        old: AccountInfo,
-    },
-    StorageChange {
-        address: Address,
-        slot: U256,
-        old: U256,
-    },
-    StorageWarmed {
-        address: Address,
-        slot: U256,
-    },
-    TransientChange {
-        address: Address,
-        slot: U256,
-        old: U256,
-    },
+    BalanceChange { address: Address, old: U256 },
+    NonceChange { address: Address, old: u64 },
+    CodeChange { address: Address, old: AccountInfo },
+    StorageChange { address: Address, slot: U256, old: U256 },
+    StorageWarmed { address: Address, slot: U256 },
+    TransientChange { address: Address, slot: U256, old: U256 },
     SelfDestructed(Address),
     Refund(i64),
 }
@@ -196,10 +176,7 @@ impl<'db> JournaledState<'db> {
     /// A checkpoint to revert to.
     #[inline]
     pub fn checkpoint(&self) -> Checkpoint {
-        Checkpoint {
-            journal: self.journal.len(),
-            logs: self.logs.len(),
-        }
+        Checkpoint { journal: self.journal.len(), logs: self.logs.len() }
     }
 
     /// Undoes every change made after `checkpoint`.
@@ -214,13 +191,8 @@ impl<'db> JournaledState<'db> {
     }
 
     fn undo(&mut self, entry: Entry) {
-        fn account<'s>(
-            accounts: &'s mut Map<Address, Account>,
-            address: &Address,
-        ) -> &'s mut Account {
-            accounts
-                .get_mut(address)
-                .expect("journaled accounts stay loaded")
+        fn account<'s>(accounts: &'s mut Map<Address, Account>, address: &Address) -> &'s mut Account {
+            accounts.get_mut(address).expect("journaled accounts stay loaded")
         }
         let accounts = &mut self.accounts;
         match entry {
@@ -290,21 +262,14 @@ impl<'db> JournaledState<'db> {
     /// Marks a slot warm before execution starts (EIP-2930 access list); not journaled.
     pub fn warm_slot(&mut self, address: &Address, slot: &U256) -> Result<(), DatabaseError> {
         self.sload_inner(address, slot)?;
-        if let Some(s) = self
-            .accounts
-            .get_mut(address)
-            .and_then(|a| a.storage.get_mut(slot))
-        {
+        if let Some(s) = self.accounts.get_mut(address).and_then(|a| a.storage.get_mut(slot)) {
             s.warm = true;
         }
         Ok(())
     }
 
     /// Loads `address` and marks it warm; returns the account and whether it was cold (EIP-2929).
-    pub fn access_account(
-        &mut self,
-        address: &Address,
-    ) -> Result<(&mut Account, bool), DatabaseError> {
+    pub fn access_account(&mut self, address: &Address) -> Result<(&mut Account, bool), DatabaseError> {
         let account = self.load(address)?;
         let was_cold = !account.warm;
         if was_cold {
@@ -327,10 +292,7 @@ impl<'db> JournaledState<'db> {
     /// Makes a loaded account exist and marks it touched (every change does both, as go-ethereum's
     /// `getOrNewStateObject` and journal do).
     fn mark_changed(&mut self, address: &Address) {
-        let account = self
-            .accounts
-            .get_mut(address)
-            .expect("changed accounts are loaded");
+        let account = self.accounts.get_mut(address).expect("changed accounts are loaded");
         if !account.exists {
             account.exists = true;
             self.journal.push(Entry::AccountExists(*address));
@@ -357,10 +319,7 @@ impl<'db> JournaledState<'db> {
     pub fn set_balance(&mut self, address: &Address, balance: U256) -> Result<(), DatabaseError> {
         let account = self.load(address)?;
         let old = core::mem::replace(&mut account.info.balance, balance);
-        self.journal.push(Entry::BalanceChange {
-            address: *address,
-            old,
-        });
+        self.journal.push(Entry::BalanceChange { address: *address, old });
         self.mark_changed(address);
         Ok(())
     }
@@ -373,12 +332,7 @@ impl<'db> JournaledState<'db> {
 
     /// Moves `value` from `from` to `to`; `Ok(false)` without any change when `from` cannot pay.
     /// Both accounts are touched even when `value` is zero.
-    pub fn transfer(
-        &mut self,
-        from: &Address,
-        to: &Address,
-        value: U256,
-    ) -> Result<bool, DatabaseError> {
+    pub fn transfer(&mut self, from: &Address, to: &Address, value: U256) -> Result<bool, DatabaseError> {
         let from_balance = self.load(from)?.info.balance;
         if from_balance < value {
             return Ok(false);
@@ -392,10 +346,7 @@ impl<'db> JournaledState<'db> {
     pub fn set_nonce(&mut self, address: &Address, nonce: u64) -> Result<(), DatabaseError> {
         let account = self.load(address)?;
         let old = core::mem::replace(&mut account.info.nonce, nonce);
-        self.journal.push(Entry::NonceChange {
-            address: *address,
-            old,
-        });
+        self.journal.push(Entry::NonceChange { address: *address, old });
         self.mark_changed(address);
         Ok(())
     }
@@ -403,21 +354,10 @@ impl<'db> JournaledState<'db> {
     /// Installs `code` at `address`.
     pub fn set_code(&mut self, address: &Address, code: Bytes) -> Result<(), DatabaseError> {
         let account = self.load(address)?;
-        let code_hash = if code.is_empty() {
-            KECCAK_EMPTY
-        } else {
-            keccak256(&code)
-        };
-        let new = AccountInfo {
-            code_hash,
-            code,
-            ..account.info.clone()
-        };
+        let code_hash = if code.is_empty() { KECCAK_EMPTY } else { keccak256(&code) };
+        let new = AccountInfo { code_hash, code, ..account.info.clone() };
         let old = core::mem::replace(&mut account.info, new);
-        self.journal.push(Entry::CodeChange {
-            address: *address,
-            old,
-        });
+        self.journal.push(Entry::CodeChange { address: *address, old });
         self.mark_changed(address);
         Ok(())
     }
@@ -472,20 +412,9 @@ impl<'db> JournaledState<'db> {
                 self.db.storage(address, slot)?
             };
             let account = self.accounts.get_mut(address).expect("loaded");
-            account.storage.insert(
-                *slot,
-                Slot {
-                    original: value,
-                    present: value,
-                    warm: false,
-                },
-            );
+            account.storage.insert(*slot, Slot { original: value, present: value, warm: false });
         }
-        Ok(self
-            .accounts
-            .get_mut(address)
-            .and_then(|a| a.storage.get_mut(slot))
-            .expect("inserted above"))
+        Ok(self.accounts.get_mut(address).and_then(|a| a.storage.get_mut(slot)).expect("inserted above"))
     }
 
     /// SLOAD: the current value and whether the slot was cold (EIP-2929; marks it warm).
@@ -495,10 +424,7 @@ impl<'db> JournaledState<'db> {
         s.warm = true;
         let value = s.present;
         if was_cold {
-            self.journal.push(Entry::StorageWarmed {
-                address: *address,
-                slot: *slot,
-            });
+            self.journal.push(Entry::StorageWarmed { address: *address, slot: *slot });
         }
         Ok((value, was_cold))
     }
@@ -516,34 +442,20 @@ impl<'db> JournaledState<'db> {
         value: U256,
     ) -> Result<SstoreOutcome, DatabaseError> {
         let s = self.sload_inner(address, slot)?;
-        let outcome = SstoreOutcome {
-            original: s.original,
-            present: s.present,
-            was_cold: !s.warm,
-        };
+        let outcome = SstoreOutcome { original: s.original, present: s.present, was_cold: !s.warm };
         s.warm = true;
         s.present = value;
         if outcome.was_cold {
-            self.journal.push(Entry::StorageWarmed {
-                address: *address,
-                slot: *slot,
-            });
+            self.journal.push(Entry::StorageWarmed { address: *address, slot: *slot });
         }
-        self.journal.push(Entry::StorageChange {
-            address: *address,
-            slot: *slot,
-            old: outcome.present,
-        });
+        self.journal.push(Entry::StorageChange { address: *address, slot: *slot, old: outcome.present });
         self.mark_changed(address);
         Ok(outcome)
     }
 
     /// TLOAD (EIP-1153).
     pub fn tload(&self, address: &Address, slot: &U256) -> U256 {
-        self.transient
-            .get(&(*address, *slot))
-            .copied()
-            .unwrap_or_default()
+        self.transient.get(&(*address, *slot)).copied().unwrap_or_default()
     }
 
     /// TSTORE (EIP-1153).
@@ -555,11 +467,7 @@ impl<'db> JournaledState<'db> {
         }
         .unwrap_or_default();
         if old != value {
-            self.journal.push(Entry::TransientChange {
-                address: *address,
-                slot: *slot,
-                old,
-            });
+            self.journal.push(Entry::TransientChange { address: *address, slot: *slot, old });
         }
     }
 

@@ -37,8 +37,7 @@ impl InMemoryDb {
         storage: impl IntoIterator<Item = (U256, U256)>,
     ) {
         let storage = storage.into_iter().filter(|(_, v)| !v.is_zero()).collect();
-        self.accounts
-            .insert(address, StoredAccount { info, storage });
+        self.accounts.insert(address, StoredAccount { info, storage });
     }
 
     /// Sets one storage slot of an existing account (zero deletes it); `false` if there is no
@@ -117,10 +116,7 @@ impl InMemoryDb {
         trie::secure_trie_root(self.accounts.iter().map(|(address, account)| {
             let storage_root = trie::storage_root(account.storage.iter().map(|(k, v)| (*k, *v)));
             let info = &account.info;
-            (
-                address.0,
-                trie::account_rlp(info.nonce, info.balance, storage_root, info.code_hash),
-            )
+            (address.0, trie::account_rlp(info.nonce, info.balance, storage_root, info.code_hash))
         }))
     }
 }
@@ -131,19 +127,11 @@ impl Database for InMemoryDb {
     }
 
     fn storage(&mut self, address: &Address, slot: &U256) -> Result<U256, DatabaseError> {
-        Ok(self
-            .accounts
-            .get(address)
-            .and_then(|a| a.storage.get(slot))
-            .copied()
-            .unwrap_or_default())
+        Ok(self.accounts.get(address).and_then(|a| a.storage.get(slot)).copied().unwrap_or_default())
     }
 
     fn has_storage(&mut self, address: &Address) -> Result<bool, DatabaseError> {
-        Ok(self
-            .accounts
-            .get(address)
-            .is_some_and(|a| !a.storage.is_empty()))
+        Ok(self.accounts.get(address).is_some_and(|a| !a.storage.is_empty()))
     }
 
     fn block_hash(&mut self, number: u64) -> Result<B256, DatabaseError> {

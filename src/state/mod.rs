@@ -4,9 +4,7 @@
 mod journal;
 mod memory;
 
-pub use journal::{
-    Account, AccountUpdate, Checkpoint, JournaledState, Log, SstoreOutcome, StateChanges,
-};
+pub use journal::{Account, AccountUpdate, Checkpoint, JournaledState, Log, SstoreOutcome, StateChanges};
 pub use memory::{InMemoryDb, StoredAccount};
 
 use bytes::Bytes;
@@ -28,29 +26,15 @@ pub struct AccountInfo {
 
 impl Default for AccountInfo {
     fn default() -> Self {
-        AccountInfo {
-            nonce: 0,
-            balance: U256::ZERO,
-            code_hash: KECCAK_EMPTY,
-            code: Bytes::new(),
-        }
+        AccountInfo { nonce: 0, balance: U256::ZERO, code_hash: KECCAK_EMPTY, code: Bytes::new() }
     }
 }
 
 impl AccountInfo {
     /// An account with this balance, nonce and code.
     pub fn new(balance: U256, nonce: u64, code: Bytes) -> AccountInfo {
-        let code_hash = if code.is_empty() {
-            KECCAK_EMPTY
-        } else {
-            keccak256(&code)
-        };
-        AccountInfo {
-            nonce,
-            balance,
-            code_hash,
-            code,
-        }
+        let code_hash = if code.is_empty() { KECCAK_EMPTY } else { keccak256(&code) };
+        AccountInfo { nonce, balance, code_hash, code }
     }
 
     /// EIP-161: no code, zero nonce and zero balance.

@@ -47,11 +47,7 @@ pub(crate) fn quantity(value: &Value, key: &'static str) -> Result<Option<U256>,
             if digits.len() > 64 {
                 return Ok(None);
             }
-            if digits.is_empty() {
-                Ok(U256::ZERO)
-            } else {
-                U256::from_str_radix(digits, 16)
-            }
+            if digits.is_empty() { Ok(U256::ZERO) } else { U256::from_str_radix(digits, 16) }
         }
         None => U256::from_str_radix(s, 10),
     };
@@ -75,9 +71,7 @@ pub(crate) fn u64_quantity(value: &Value, key: &'static str) -> Result<Option<u6
 /// Hex bytes.
 pub(crate) fn bytes(value: &Value, key: &'static str) -> Result<Bytes, FixtureError> {
     let s = string(value, key)?;
-    decode_hex(s)
-        .map(Bytes::from)
-        .map_err(|_| FixtureError::Hex(key))
+    decode_hex(s).map(Bytes::from).map_err(|_| FixtureError::Hex(key))
 }
 
 /// A 20-byte address.

@@ -117,13 +117,8 @@ pub struct StateTest {
 /// Parses every test in a fixture file.
 pub fn parse_file(text: &str) -> Result<Vec<StateTest>, FixtureError> {
     let root: Value = serde_json::from_str(text).map_err(|e| FixtureError::Json(e.to_string()))?;
-    let object = root
-        .as_object()
-        .ok_or(FixtureError::Field("<test object>"))?;
-    object
-        .iter()
-        .map(|(name, test)| parse_test(name, test))
-        .collect()
+    let object = root.as_object().ok_or(FixtureError::Field("<test object>"))?;
+    object.iter().map(|(name, test)| parse_test(name, test)).collect()
 }
 
 fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
@@ -136,16 +131,11 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         gas_limit: u256(field(env_json, "currentGasLimit")?, "currentGasLimit")?,
         number: u256(field(env_json, "currentNumber")?, "currentNumber")?,
         timestamp: u256(field(env_json, "currentTimestamp")?, "currentTimestamp")?,
-        base_fee: optional("currentBaseFee")
-            .map(|v| u256(v, "currentBaseFee"))
-            .transpose()?,
-        random: optional("currentRandom")
-            .map(|v| b256(v, "currentRandom"))
-            .transpose()?,
+        base_fee: optional("currentBaseFee").map(|v| u256(v, "currentBaseFee")).transpose()?,
+        random: optional("currentRandom").map(|v| b256(v, "currentRandom")).transpose()?,
         excess_blob_gas: optional("currentExcessBlobGas")
             .map(|v| {
-                u64_quantity(v, "currentExcessBlobGas")?
-                    .ok_or(FixtureError::Field("currentExcessBlobGas"))
+                u64_quantity(v, "currentExcessBlobGas")?.ok_or(FixtureError::Field("currentExcessBlobGas"))
             })
             .transpose()?,
     };
@@ -165,27 +155,13 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         None => None,
         Some(lists) => {
             let lists = lists.as_array().ok_or(FixtureError::Field("accessLists"))?;
-            Some(
-                lists
-                    .iter()
-                    .map(parse_access_list)
-                    .collect::<Result<Vec<_>, _>>()?,
-            )
+            Some(lists.iter().map(parse_access_list).collect::<Result<Vec<_>, _>>()?)
         }
     };
     let transaction = TestTransaction {
-        data: list("data")?
-            .iter()
-            .map(|v| bytes(v, "data"))
-            .collect::<Result<_, _>>()?,
-        gas_limit: list("gasLimit")?
-            .iter()
-            .map(|v| u64_quantity(v, "gasLimit"))
-            .collect::<Result<_, _>>()?,
-        value: list("value")?
-            .iter()
-            .map(|v| quantity(v, "value"))
-            .collect::<Result<_, _>>()?,
+        data: list("data")?.iter().map(|v| bytes(v, "data")).collect::<Result<_, _>>()?,
+        gas_limit: list("gasLimit")?.iter().map(|v| u64_quantity(v, "gasLimit")).collect::<Result<_, _>>()?,
+        value: list("value")?.iter().map(|v| quantity(v, "value")).collect::<Result<_, _>>()?,
         access_lists,
         nonce: u64_quantity(field(tx, "nonce")?, "nonce")?,
         gas_price: opt_u256("gasPrice")?,
@@ -208,10 +184,7 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
 
     let mut post = Vec::new();
     let mut unknown_forks = Vec::new();
-    for (fork_name, entries) in field(test, "post")?
-        .as_object()
-        .ok_or(FixtureError::Field("post"))?
-    {
+    for (fork_name, entries) in field(test, "post")?.as_object().ok_or(FixtureError::Field("post"))? {
         let Ok(fork) = fork_name.parse::<Fork>() else {
             unknown_forks.push(fork_name.clone());
             continue;
@@ -221,60 +194,36 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
         for entry in entries {
             let indexes = field(entry, "indexes")?;
             let index = |key: &'static str| -> Result<usize, FixtureError> {
-                field(indexes, key)?
-                    .as_u64()
-                    .map(|i| i as usize)
-                    .ok_or(FixtureError::Field(key))
+                field(indexes, key)?.as_u64().map(|i| i as usize).ok_or(FixtureError::Field(key))
             };
             parsed.push(PostEntry {
                 hash: b256(field(entry, "hash")?, "hash")?,
                 logs: b256(field(entry, "logs")?, "logs")?,
                 indexes: (index("data")?, index("gas")?, index("value")?),
-                expect_exception: entry
-                    .get("expectException")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                expect_exception: entry.get("expectException").and_then(Value::as_str).map(str::to_string),
             });
         }
         post.push((fork, parsed));
     }
-    Ok(StateTest {
-        name: name.to_string(),
-        env,
-        pre,
-        transaction,
-        post,
-        unknown_forks,
-    })
+    Ok(StateTest { name: name.to_string(), env, pre, transaction, post, unknown_forks })
 }
 
 /// Parses an alloc-format account map (`{address: {balance, code, nonce, storage}}`).
-pub(crate) fn parse_accounts(
-    accounts: &Value,
-    key: &'static str,
-) -> Result<Vec<PreAccount>, FixtureError> {
+pub(crate) fn parse_accounts(accounts: &Value, key: &'static str) -> Result<Vec<PreAccount>, FixtureError> {
     use json::*;
     let mut out = Vec::new();
     for (addr, account) in accounts.as_object().ok_or(FixtureError::Field(key))? {
         let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex(key))?;
         let code = bytes(field(account, "code")?, "code")?;
-        let nonce =
-            u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
+        let nonce = u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
         let balance = u256(field(account, "balance")?, "balance")?;
         let mut storage = Vec::new();
-        for (slot, value) in field(account, "storage")?
-            .as_object()
-            .ok_or(FixtureError::Field("storage"))?
-        {
-            let slot = quantity(&Value::String(slot.clone()), "storage")?
-                .ok_or(FixtureError::Field("storage"))?;
+        for (slot, value) in field(account, "storage")?.as_object().ok_or(FixtureError::Field("storage"))? {
+            let slot =
+                quantity(&Value::String(slot.clone()), "storage")?.ok_or(FixtureError::Field("storage"))?;
             storage.push((slot, u256(value, "storage")?));
         }
-        out.push(PreAccount {
-            address,
-            info: AccountInfo::new(balance, nonce, code),
-            storage,
-        });
+        out.push(PreAccount { address, info: AccountInfo::new(balance, nonce, code), storage });
     }
     Ok(out)
 }
@@ -287,13 +236,9 @@ fn parse_access_list(list: &Value) -> Result<Option<AccessList>, FixtureError> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let address = json::address(json::field(item, "address")?, "address")?;
-        let keys = json::field(item, "storageKeys")?
-            .as_array()
-            .ok_or(FixtureError::Field("storageKeys"))?;
-        let keys = keys
-            .iter()
-            .map(|k| json::b256(k, "storageKeys").map(B256::to_u256))
-            .collect::<Result<_, _>>()?;
+        let keys = json::field(item, "storageKeys")?.as_array().ok_or(FixtureError::Field("storageKeys"))?;
+        let keys =
+            keys.iter().map(|k| json::b256(k, "storageKeys").map(B256::to_u256)).collect::<Result<_, _>>()?;
         out.push((address, keys));
     }
     Ok(Some(out))
@@ -366,11 +311,7 @@ impl StateTest {
     pub fn pre_state(&self) -> InMemoryDb {
         let mut db = InMemoryDb::new();
         for account in &self.pre {
-            db.insert_account(
-                account.address,
-                account.info.clone(),
-                account.storage.iter().copied(),
-            );
+            db.insert_account(account.address, account.info.clone(), account.storage.iter().copied());
         }
         db
     }
@@ -392,29 +333,19 @@ impl StateTest {
             prev_randao: e.random.unwrap_or_default(),
             blob_base_fee: blob_base_fee(e.excess_blob_gas.unwrap_or(0)),
         };
-        Env {
-            block,
-            chain_id: 1,
-            ..Env::default()
-        }
+        Env { block, chain_id: 1, ..Env::default() }
     }
 
     /// The transaction of one case, or `None` when a field does not fit (such a transaction is
     /// invalid).
-    pub fn transaction(
-        &self,
-        indexes: (usize, usize, usize),
-    ) -> Result<Option<Transaction>, FixtureError> {
+    pub fn transaction(&self, indexes: (usize, usize, usize)) -> Result<Option<Transaction>, FixtureError> {
         let t = &self.transaction;
         let (d, g, v) = indexes;
         let data = t.data.get(d).ok_or(FixtureError::Index("data"))?.clone();
         let gas_limit = *t.gas_limit.get(g).ok_or(FixtureError::Index("gasLimit"))?;
         let value = *t.value.get(v).ok_or(FixtureError::Index("value"))?;
         let access_list = match &t.access_lists {
-            Some(lists) => lists
-                .get(d)
-                .ok_or(FixtureError::Index("accessLists"))?
-                .clone(),
+            Some(lists) => lists.get(d).ok_or(FixtureError::Index("accessLists"))?.clone(),
             None => None,
         };
         let (Some(gas_limit), Some(value), Some(nonce)) = (gas_limit, value, t.nonce) else {
@@ -457,8 +388,7 @@ impl StateTest {
     ) -> Result<(CaseOutcome, T), CaseError> {
         let mut db = self.pre_state();
         let Some(tx) = self.transaction(entry.indexes)? else {
-            touch_coinbase(&mut db, self.env.coinbase, fork)
-                .map_err(|e| CaseError::State(e.to_string()))?;
+            touch_coinbase(&mut db, self.env.coinbase, fork).map_err(|e| CaseError::State(e.to_string()))?;
             let root = db.state_root();
             let outcome = CaseOutcome {
                 state_root: root,

@@ -26,12 +26,9 @@ pub fn fixtures_dir() -> Option<PathBuf> {
         return Some(PathBuf::from(dir));
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("ethtests/fixtures"),
-        root.join("../shared/ethtests"),
-    ]
-    .into_iter()
-    .find(|dir| dir.join("GeneralStateTests").is_dir())
+    [root.join("ethtests/fixtures"), root.join("../shared/ethtests")]
+        .into_iter()
+        .find(|dir| dir.join("GeneralStateTests").is_dir())
 }
 
 /// One skip-list entry.
@@ -57,11 +54,7 @@ pub fn parse_skips(text: &str) -> Vec<Skip> {
                 Some(p) => (p, true),
                 None => (pattern, false),
             };
-            Some(Skip {
-                pattern: pattern.to_string(),
-                prefix,
-                reason: reason.trim().to_string(),
-            })
+            Some(Skip { pattern: pattern.to_string(), prefix, reason: reason.trim().to_string() })
         })
         .collect()
 }
@@ -69,13 +62,7 @@ pub fn parse_skips(text: &str) -> Vec<Skip> {
 fn skip_reason<'s>(skips: &'s [Skip], name: &str) -> Option<&'s str> {
     skips
         .iter()
-        .find(|s| {
-            if s.prefix {
-                name.starts_with(&s.pattern)
-            } else {
-                name == s.pattern
-            }
-        })
+        .find(|s| if s.prefix { name.starts_with(&s.pattern) } else { name == s.pattern })
         .map(|s| s.reason.as_str())
 }
 
@@ -121,14 +108,7 @@ pub struct CaseReport {
 impl fmt::Display for CaseReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fork = self.fork.map_or("-", Fork::fixture_name);
-        write!(
-            f,
-            "{} {}[{}] ({})",
-            self.test,
-            fork,
-            self.index,
-            self.file.display()
-        )?;
+        write!(f, "{} {}[{}] ({})", self.test, fork, self.index, self.file.display())?;
         match &self.status {
             Status::Passed => write!(f, ": passed"),
             Status::Failed(msg) => write!(f, ": FAILED: {msg}"),
@@ -152,11 +132,7 @@ pub struct Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} passed, {} failed, {} skipped",
-            self.passed, self.failed, self.skipped
-        )
+        write!(f, "{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped)
     }
 }
 
@@ -199,9 +175,7 @@ pub fn judge(test: &StateTest, fork: Fork, entry: &PostEntry, cache: &mut CodeCa
     };
     match (&entry.expect_exception, &outcome.rejected) {
         (Some(expected), None) => {
-            return Status::Failed(format!(
-                "expected exception {expected}, but the transaction was valid"
-            ));
+            return Status::Failed(format!("expected exception {expected}, but the transaction was valid"));
         }
         (None, Some(reason)) => {
             return Status::Failed(format!("transaction rejected ({reason}), but it is valid"));
@@ -264,10 +238,7 @@ pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Summary {
             }
         };
         for test in tests {
-            let filtered_out = options
-                .filter
-                .as_ref()
-                .is_some_and(|f| !test.name.contains(f.as_str()));
+            let filtered_out = options.filter.as_ref().is_some_and(|f| !test.name.contains(f.as_str()));
             if filtered_out || options.exclude.contains(&test.name) {
                 continue;
             }
@@ -288,10 +259,8 @@ pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Summary {
     let progress = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(cases.len() as u64);
         bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} cases {elapsed_precise} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} cases {elapsed_precise} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         bar
     });
@@ -301,12 +270,7 @@ pub fn run_files(files: &[PathBuf], options: &RunOptions) -> Summary {
         .map(|case| {
             let status = match skip_reason(&skips, &case.test.name) {
                 Some(reason) => Status::Skipped(reason.to_string()),
-                None => judge(
-                    case.test,
-                    case.fork,
-                    case.entry,
-                    &mut CodeCache::new(case.fork),
-                ),
+                None => judge(case.test, case.fork, case.entry, &mut CodeCache::new(case.fork)),
             };
             if let Some(bar) = &progress {
                 if matches!(status, Status::Failed(_)) {
@@ -351,11 +315,7 @@ mod tests {
         let skips = parse_skips(SKIP_LIST);
         for skip in &skips {
             assert!(!skip.pattern.is_empty());
-            assert!(
-                skip.reason.len() > 10,
-                "skip {} needs a real reason",
-                skip.pattern
-            );
+            assert!(skip.reason.len() > 10, "skip {} needs a real reason", skip.pattern);
         }
         let parsed = parse_skips("a* | prefix reason\n# comment\nb | exact reason");
         assert_eq!(skip_reason(&parsed, "abc"), Some("prefix reason"));

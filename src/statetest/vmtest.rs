@@ -33,16 +33,23 @@ pub fn mainnet_fork(number: u64) -> Fork {
     }
 }
 
-/// Runs every test in one VM-test file; returns `(name, Ok(()) or the mismatch)` per test.
-pub fn run_file(path: &Path) -> Result<Vec<(String, Result<(), String>)>, FixtureError> {
+/// How one VM test went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmTestReport {
+    /// The test's name.
+    pub name: String,
+    /// What differed from the expectation, if anything.
+    pub mismatch: Option<String>,
+}
+
+/// Runs every test in one VM-test file.
+pub fn run_file(path: &Path) -> Result<Vec<VmTestReport>, FixtureError> {
     let text = std::fs::read_to_string(path).map_err(|e| FixtureError::Json(e.to_string()))?;
     let root: Value = serde_json::from_str(&text).map_err(|e| FixtureError::Json(e.to_string()))?;
-    let tests = root
-        .as_object()
-        .ok_or(FixtureError::Field("<test object>"))?;
+    let tests = root.as_object().ok_or(FixtureError::Field("<test object>"))?;
     tests
         .iter()
-        .map(|(name, test)| Ok((name.clone(), run_test(test)?)))
+        .map(|(name, test)| Ok(VmTestReport { name: name.clone(), mismatch: run_test(test)?.err() }))
         .collect()
 }
 
@@ -65,32 +72,21 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     // a balance check; funding the caller with the value has the same effect on everything the
     // tests check (storage, logs, gas, output).
     let funded = db.get(&caller).map(|a| a.info.clone()).unwrap_or_default();
-    let storage: Vec<_> = db
-        .get(&caller)
-        .map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect())
-        .unwrap_or_default();
+    let storage: Vec<_> =
+        db.get(&caller).map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default();
     db.insert_account(
         caller,
-        AccountInfo {
-            balance: funded.balance.saturating_add(value),
-            ..funded
-        },
+        AccountInfo { balance: funded.balance.saturating_add(value), ..funded },
         storage,
     );
     // The code runs where `exec` says, whatever `pre` holds there.
     let code = json::bytes(field(exec, "code")?, "code")?;
     let target = db.get(&address).map(|a| a.info.clone()).unwrap_or_default();
-    let target_storage: Vec<_> = db
-        .get(&address)
-        .map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect())
-        .unwrap_or_default();
+    let target_storage: Vec<_> =
+        db.get(&address).map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default();
     db.insert_account(
         address,
-        AccountInfo {
-            code_hash: crate::primitives::keccak256(&code),
-            code,
-            ..target
-        },
+        AccountInfo { code_hash: crate::primitives::keccak256(&code), code, ..target },
         target_storage,
     );
 
@@ -112,9 +108,8 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     let data = json::bytes(field(exec, "data")?, "data")?;
     let mut cache = CodeCache::new(fork);
     let mut evm = Evm::new(&mut db, env, &mut cache);
-    let result = evm
-        .call(caller, address, value, data, gas)
-        .map_err(|e| FixtureError::Json(e.to_string()))?;
+    let result =
+        evm.call(caller, address, value, data, gas).map_err(|e| FixtureError::Json(e.to_string()))?;
     let changes = evm.finalize();
     db.commit(changes);
 
@@ -122,22 +117,16 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
         return Ok(if result.reason.is_exceptional() {
             Ok(())
         } else {
-            Err(format!(
-                "expected an exceptional halt, got {:?}",
-                result.reason
-            ))
+            Err(format!("expected an exceptional halt, got {:?}", result.reason))
         });
     };
     if result.reason.is_exceptional() {
         return Ok(Err(format!("unexpected halt: {:?}", result.reason)));
     }
-    let expected_gas =
-        json::u64_quantity(expected_gas, "gas")?.ok_or(FixtureError::Field("gas"))?;
+    let expected_gas = json::u64_quantity(expected_gas, "gas")?.ok_or(FixtureError::Field("gas"))?;
     let remaining = gas - result.gas_used;
     if remaining != expected_gas {
-        return Ok(Err(format!(
-            "gas left: expected {expected_gas}, got {remaining}"
-        )));
+        return Ok(Err(format!("gas left: expected {expected_gas}, got {remaining}")));
     }
     let out: Bytes = json::bytes(field(test, "out")?, "out")?;
     if out != result.output {
@@ -149,21 +138,14 @@ fn run_test(test: &Value) -> Result<Result<(), String>, FixtureError> {
     }
     for account in parse_accounts(field(test, "post")?, "post")? {
         let address = account.address;
-        let mut expected: Vec<(U256, U256)> = account
-            .storage
-            .into_iter()
-            .filter(|(_, v)| !v.is_zero())
-            .collect();
+        let mut expected: Vec<(U256, U256)> =
+            account.storage.into_iter().filter(|(_, v)| !v.is_zero()).collect();
         expected.sort();
-        let mut got: Vec<(U256, U256)> = db
-            .get(&address)
-            .map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect())
-            .unwrap_or_default();
+        let mut got: Vec<(U256, U256)> =
+            db.get(&address).map(|a| a.storage.iter().map(|(k, v)| (*k, *v)).collect()).unwrap_or_default();
         got.sort();
         if expected != got {
-            return Ok(Err(format!(
-                "storage of {address} differs: expected {expected:?}, got {got:?}"
-            )));
+            return Ok(Err(format!("storage of {address} differs: expected {expected:?}, got {got:?}")));
         }
     }
     Ok(Ok(()))

@@ -22,12 +22,7 @@ pub struct Eip3155Tracer<W: Write> {
 impl<W: Write> Eip3155Tracer<W> {
     /// A tracer writing to `out`, without memory contents.
     pub fn new(out: W) -> Self {
-        Eip3155Tracer {
-            out,
-            pending: String::new(),
-            error: None,
-            with_memory: false,
-        }
+        Eip3155Tracer { out, pending: String::new(), error: None, with_memory: false }
     }
 
     /// Includes the memory contents in every step (`"memory":"0x..."`).
@@ -42,16 +37,8 @@ impl<W: Write> Eip3155Tracer<W> {
     }
 
     /// Writes the summary line: output, gas used, pass, and the state root when known.
-    pub fn summary(
-        &mut self,
-        output: &[u8],
-        gas_used: u64,
-        pass: bool,
-        state_root: Option<crate::B256>,
-    ) {
-        let root = state_root
-            .map(|r| format!("\"stateRoot\":\"{r}\","))
-            .unwrap_or_default();
+    pub fn summary(&mut self, output: &[u8], gas_used: u64, pass: bool, state_root: Option<crate::B256>) {
+        let root = state_root.map(|r| format!("\"stateRoot\":\"{r}\",")).unwrap_or_default();
         let line = format!(
             "{{{root}\"output\":\"0x{}\",\"gasUsed\":\"{gas_used:#x}\",\"pass\":{pass}}}\n",
             HexSlice(output)
@@ -80,15 +67,9 @@ fn hex_word(w: &U256) -> String {
 impl<W: Write> Tracer for Eip3155Tracer<W> {
     fn step(&mut self, step: &Step<'_>) {
         use std::fmt::Write as _;
-        let stack: Vec<String> = step
-            .stack
-            .iter()
-            .map(|w| format!("\"{}\"", hex_word(w)))
-            .collect();
-        let name = opcode::name(step.opcode).map_or_else(
-            || format!("opcode {:#04x} not defined", step.opcode),
-            str::to_string,
-        );
+        let stack: Vec<String> = step.stack.iter().map(|w| format!("\"{}\"", hex_word(w))).collect();
+        let name = opcode::name(step.opcode)
+            .map_or_else(|| format!("opcode {:#04x} not defined", step.opcode), str::to_string);
         let line = &mut self.pending;
         line.clear();
         let _ = write!(
@@ -112,8 +93,7 @@ impl<W: Write> Tracer for Eip3155Tracer<W> {
     }
 
     fn step_end(&mut self, gas_cost: u64, error: Option<ExitReason>) {
-        let mut line =
-            std::mem::take(&mut self.pending).replacen("{COST}", &format!("{gas_cost:#x}"), 1);
+        let mut line = std::mem::take(&mut self.pending).replacen("{COST}", &format!("{gas_cost:#x}"), 1);
         if let Some(error) = error {
             line.push_str(&format!(",\"error\":\"{}\"", error.name()));
         }

@@ -41,8 +41,7 @@ fn sample(tx_type: u8) -> Transaction {
         nonce: 7,
         gas_limit: 100_000,
         max_fee_per_gas: U256::from(30_000_000_000u64),
-        max_priority_fee_per_gas: (tx_type >= DYNAMIC_FEE_TX_TYPE)
-            .then(|| U256::from(2_000_000_000u64)),
+        max_priority_fee_per_gas: (tx_type >= DYNAMIC_FEE_TX_TYPE).then(|| U256::from(2_000_000_000u64)),
         to: Some(Address::from_low_u64(0xbeef)),
         value: U256::from(1000),
         data: Bytes::from_static(&[0, 1, 2, 0]),
@@ -51,11 +50,7 @@ fn sample(tx_type: u8) -> Transaction {
         } else {
             Vec::new()
         },
-        blob_hashes: if tx_type == BLOB_TX_TYPE {
-            vec![versioned_hash(9)]
-        } else {
-            Vec::new()
-        },
+        blob_hashes: if tx_type == BLOB_TX_TYPE { vec![versioned_hash(9)] } else { Vec::new() },
         max_fee_per_blob_gas: (tx_type == BLOB_TX_TYPE).then(|| U256::from(5)),
     }
 }
@@ -149,11 +144,7 @@ fn signature(tx: &Transaction, chain_id: Option<u64>, key: &SigningKey) -> (U256
         _ => parity,
     };
     let bytes = sig.to_bytes();
-    (
-        U256::from(v),
-        U256::from_be_slice(&bytes[..32]),
-        U256::from_be_slice(&bytes[32..]),
-    )
+    (U256::from(v), U256::from_be_slice(&bytes[..32]), U256::from_be_slice(&bytes[32..]))
 }
 
 /// `tx` signed by `key`; a legacy `tx` with `chain_id` `None` is signed without EIP-155.
@@ -166,13 +157,7 @@ fn sign(tx: &Transaction, chain_id: Option<u64>, key: &SigningKey) -> Vec<u8> {
 fn signed_samples() -> Vec<(Transaction, Vec<u8>)> {
     let key = key(0x42);
     let mut out = Vec::new();
-    for (tx_type, chain_id) in [
-        (0, None),
-        (0, Some(CHAIN_ID)),
-        (1, None),
-        (2, None),
-        (3, None),
-    ] {
+    for (tx_type, chain_id) in [(0, None), (0, Some(CHAIN_ID)), (1, None), (2, None), (3, None)] {
         let tx = sample(tx_type);
         let bytes = sign(&tx, chain_id, &key);
         out.push((tx, bytes));
@@ -181,9 +166,7 @@ fn signed_samples() -> Vec<(Transaction, Vec<u8>)> {
 }
 
 fn validate(bytes: &[u8], fork: Fork) -> Result<ValidTransaction, TxValidationError> {
-    decode_transaction(bytes)
-        .expect("well-formed transaction")
-        .validate(fork, CHAIN_ID)
+    decode_transaction(bytes).expect("well-formed transaction").validate(fork, CHAIN_ID)
 }
 
 #[test]
@@ -197,18 +180,12 @@ fn every_type_round_trips_and_recovers_the_signer() {
             decoded.chain_id().is_some(),
             decoded.v() != U256::from(27) && decoded.v() != U256::from(28)
         );
-        let valid = decoded
-            .validate(Fork::Cancun, CHAIN_ID)
-            .expect("valid in Cancun");
+        let valid = decoded.validate(Fork::Cancun, CHAIN_ID).expect("valid in Cancun");
         assert_eq!(valid.sender, signer, "type {}", tx.tx_type);
         assert_eq!(valid.transaction.caller, signer);
         assert_eq!(valid.hash, keccak256(&bytes));
         // Two zero and two non-zero data bytes (EIP-2028), plus EIP-2930 one address, two keys.
-        let access_list = if tx.tx_type == LEGACY_TX_TYPE {
-            0
-        } else {
-            2400 + 2 * 1900
-        };
+        let access_list = if tx.tx_type == LEGACY_TX_TYPE { 0 } else { 2400 + 2 * 1900 };
         assert_eq!(valid.intrinsic_gas, 21000 + 2 * 4 + 2 * 16 + access_list);
     }
 }
@@ -217,13 +194,8 @@ fn every_type_round_trips_and_recovers_the_signer() {
 fn signing_hashes_follow_each_scheme() {
     for (tx, bytes) in signed_samples() {
         let decoded = decode_transaction(&bytes).expect("decodes");
-        let chain_id = (tx.tx_type == LEGACY_TX_TYPE)
-            .then_some(decoded.chain_id())
-            .flatten();
-        assert_eq!(
-            decoded.signing_hash(),
-            Some(keccak256(&signing_preimage(&tx, chain_id)))
-        );
+        let chain_id = (tx.tx_type == LEGACY_TX_TYPE).then_some(decoded.chain_id()).flatten();
+        assert_eq!(decoded.signing_hash(), Some(keccak256(&signing_preimage(&tx, chain_id))));
     }
     // EIP-155's example: nonce 9, gas price 20 gwei, gas 21000, to 0x3535..., value 1 ether.
     let tx = Transaction {
@@ -235,15 +207,12 @@ fn signing_hashes_follow_each_scheme() {
         ..Transaction::default()
     };
     let preimage = signing_preimage(&tx, Some(1));
-    let expected = "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080";
-    assert_eq!(
-        Ok(preimage.clone()),
-        crate::primitives::decode_hex(expected)
-    );
+    let expected =
+        "ec098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a764000080018080";
+    assert_eq!(Ok(preimage.clone()), crate::primitives::decode_hex(expected));
     assert_eq!(
         keccak256(&preimage),
-        B256::from_hex("daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53")
-            .expect("hex")
+        B256::from_hex("daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53").expect("hex")
     );
 }
 
@@ -263,11 +232,7 @@ fn types_activate_with_their_forks() {
     for (bytes, first) in cases {
         for fork in Fork::ALL {
             let result = validate(bytes, fork);
-            assert_eq!(
-                result.is_ok(),
-                fork >= first,
-                "{fork} accepts a tx active from {first}: {result:?}"
-            );
+            assert_eq!(result.is_ok(), fork >= first, "{fork} accepts a tx active from {first}: {result:?}");
         }
     }
     assert_eq!(
@@ -276,41 +241,24 @@ fn types_activate_with_their_forks() {
     );
     assert_eq!(
         validate(&blob.1, Fork::Shanghai),
-        Err(TxValidationError::TypeNotActive {
-            tx_type: 3,
-            fork: Fork::Shanghai
-        })
+        Err(TxValidationError::TypeNotActive { tx_type: 3, fork: Fork::Shanghai })
     );
 }
 
 #[test]
 fn chain_id_must_be_the_chains() {
     let key = key(7);
-    for tx_type in [
-        LEGACY_TX_TYPE,
-        ACCESS_LIST_TX_TYPE,
-        DYNAMIC_FEE_TX_TYPE,
-        BLOB_TX_TYPE,
-    ] {
+    for tx_type in [LEGACY_TX_TYPE, ACCESS_LIST_TX_TYPE, DYNAMIC_FEE_TX_TYPE, BLOB_TX_TYPE] {
         let tx = sample(tx_type);
-        let bytes = if tx_type == LEGACY_TX_TYPE {
-            sign(&tx, Some(5), &key)
-        } else {
-            sign_for_chain(&tx, 5, &key)
-        };
+        let bytes =
+            if tx_type == LEGACY_TX_TYPE { sign(&tx, Some(5), &key) } else { sign_for_chain(&tx, 5, &key) };
         let decoded = decode_transaction(&bytes).expect("decodes");
         assert_eq!(decoded.chain_id(), Some(5));
         assert_eq!(
             decoded.validate(Fork::Cancun, CHAIN_ID),
-            Err(TxValidationError::WrongChainId {
-                expected: 1,
-                got: 5
-            })
+            Err(TxValidationError::WrongChainId { expected: 1, got: 5 })
         );
-        assert_eq!(
-            decoded.validate(Fork::Cancun, 5).map(|v| v.sender),
-            Ok(address_of(&key))
-        );
+        assert_eq!(decoded.validate(Fork::Cancun, 5).map(|v| v.sender), Ok(address_of(&key)));
     }
 }
 
@@ -338,14 +286,8 @@ fn signature_values_are_checked() {
     // (r, n - s) with the other parity is the same signature; EIP-2 rejects it from Homestead.
     let flipped = U256::from(55) - v;
     let high_s = assemble(&tx, None, flipped, r, SECP256K1_N - s);
-    assert_eq!(
-        validate(&high_s, Fork::Frontier).map(|v| v.sender),
-        Ok(signer)
-    );
-    assert_eq!(
-        validate(&high_s, Fork::Homestead),
-        Err(TxValidationError::HighS)
-    );
+    assert_eq!(validate(&high_s, Fork::Frontier).map(|v| v.sender), Ok(signer));
+    assert_eq!(validate(&high_s, Fork::Homestead), Err(TxValidationError::HighS));
     let cases = [
         (U256::ZERO, s, TxValidationError::InvalidR),
         (SECP256K1_N, s, TxValidationError::InvalidR),
@@ -353,41 +295,23 @@ fn signature_values_are_checked() {
         (r, SECP256K1_N, TxValidationError::InvalidS),
     ];
     for (r, s, error) in cases {
-        assert_eq!(
-            validate(&assemble(&tx, None, v, r, s), Fork::Frontier),
-            Err(error)
-        );
+        assert_eq!(validate(&assemble(&tx, None, v, r, s), Fork::Frontier), Err(error));
     }
     for bad_v in [0u64, 1, 26, 29, 34] {
         let bytes = assemble(&tx, None, U256::from(bad_v), r, s);
-        assert_eq!(
-            decode_transaction(&bytes).map(|tx| tx.signing_hash()),
-            Ok(None)
-        );
-        assert_eq!(
-            validate(&bytes, Fork::Cancun),
-            Err(TxValidationError::InvalidV)
-        );
+        assert_eq!(decode_transaction(&bytes).map(|tx| tx.signing_hash()), Ok(None));
+        assert_eq!(validate(&bytes, Fork::Cancun), Err(TxValidationError::InvalidV));
     }
     // A chain id that does not fit in 64 bits cannot be the chain's.
     let huge_v = (U256::from(1) << 80) + U256::from(35);
-    assert_eq!(
-        validate(&assemble(&tx, None, huge_v, r, s), Fork::Cancun),
-        Err(TxValidationError::InvalidV)
-    );
+    assert_eq!(validate(&assemble(&tx, None, huge_v, r, s), Fork::Cancun), Err(TxValidationError::InvalidV));
     let typed = sample(DYNAMIC_FEE_TX_TYPE);
     let (_, r, s) = signature(&typed, None, &key);
     let bytes = assemble(&typed, None, U256::from(2), r, s);
-    assert_eq!(
-        validate(&bytes, Fork::Cancun),
-        Err(TxValidationError::InvalidYParity)
-    );
+    assert_eq!(validate(&bytes, Fork::Cancun), Err(TxValidationError::InvalidYParity));
     // An r that is not the x of a curve point (x = 5: 5^3 + 7 = 132 is not a square mod p).
     let bytes = assemble(&tx, None, v, U256::from(5), s);
-    assert_eq!(
-        validate(&bytes, Fork::Cancun),
-        Err(TxValidationError::RecoveryFailed)
-    );
+    assert_eq!(validate(&bytes, Fork::Cancun), Err(TxValidationError::RecoveryFailed));
 }
 
 #[test]
@@ -396,44 +320,29 @@ fn nonce_fee_and_gas_rules() {
     let check = |tx: &Transaction, fork: Fork| validate(&sign(tx, None, &key), fork);
     let mut tx = sample(DYNAMIC_FEE_TX_TYPE);
     tx.nonce = u64::MAX;
-    assert_eq!(
-        check(&tx, Fork::Cancun),
-        Err(TxValidationError::NonceTooHigh)
-    );
+    assert_eq!(check(&tx, Fork::Cancun), Err(TxValidationError::NonceTooHigh));
     tx.nonce = u64::MAX - 1;
     assert!(check(&tx, Fork::Cancun).is_ok());
 
     let mut tx = sample(DYNAMIC_FEE_TX_TYPE);
     tx.max_priority_fee_per_gas = Some(tx.max_fee_per_gas + U256::from(1));
-    assert_eq!(
-        check(&tx, Fork::London),
-        Err(TxValidationError::PriorityFeeAboveMaxFee)
-    );
+    assert_eq!(check(&tx, Fork::London), Err(TxValidationError::PriorityFeeAboveMaxFee));
 
     let mut tx = sample(LEGACY_TX_TYPE);
     tx.max_fee_per_gas = U256::MAX / U256::from(tx.gas_limit) + U256::from(1);
-    assert_eq!(
-        check(&tx, Fork::London),
-        Err(TxValidationError::FeeOverflow)
-    );
+    assert_eq!(check(&tx, Fork::London), Err(TxValidationError::FeeOverflow));
     tx.max_fee_per_gas -= U256::from(1);
     assert!(check(&tx, Fork::London).is_ok());
 
     let mut tx = sample(BLOB_TX_TYPE);
     tx.max_fee_per_blob_gas = Some(U256::MAX);
-    assert_eq!(
-        check(&tx, Fork::Cancun),
-        Err(TxValidationError::FeeOverflow)
-    );
+    assert_eq!(check(&tx, Fork::Cancun), Err(TxValidationError::FeeOverflow));
 
     let mut tx = sample(LEGACY_TX_TYPE);
     tx.gas_limit = 21000 + 2 * 4 + 2 * 16 - 1;
     assert_eq!(
         check(&tx, Fork::Istanbul),
-        Err(TxValidationError::IntrinsicGasTooLow {
-            gas_limit: 21039,
-            intrinsic: 21040
-        })
+        Err(TxValidationError::IntrinsicGasTooLow { gas_limit: 21039, intrinsic: 21040 })
     );
     // Before EIP-2028 a non-zero byte cost 68.
     tx.gas_limit = 21000 + 2 * 4 + 2 * 68;
@@ -448,10 +357,7 @@ fn nonce_fee_and_gas_rules() {
     assert!(check(&tx, Fork::Paris).is_ok());
     assert_eq!(
         check(&tx, Fork::Shanghai),
-        Err(TxValidationError::InitcodeTooLarge {
-            size: 49153,
-            limit: 49152
-        })
+        Err(TxValidationError::InitcodeTooLarge { size: 49153, limit: 49152 })
     );
     tx.data = Bytes::from(vec![1u8; 49152]);
     let valid = check(&tx, Fork::Shanghai).expect("at the limit");
@@ -466,24 +372,15 @@ fn blob_transaction_rules() {
     tx.blob_hashes.clear();
     assert_eq!(check(&tx), Err(TxValidationError::NoBlobs));
     tx.blob_hashes = (0..7).map(versioned_hash).collect();
-    assert_eq!(
-        check(&tx),
-        Err(TxValidationError::TooManyBlobs { count: 7 })
-    );
+    assert_eq!(check(&tx), Err(TxValidationError::TooManyBlobs { count: 7 }));
     tx.blob_hashes.truncate(6);
     assert!(check(&tx).is_ok());
     tx.blob_hashes[4].0[0] = 0x02;
-    assert_eq!(
-        check(&tx),
-        Err(TxValidationError::BlobHashVersion { index: 4 })
-    );
+    assert_eq!(check(&tx), Err(TxValidationError::BlobHashVersion { index: 4 }));
 
     let mut tx = sample(BLOB_TX_TYPE);
     tx.to = None;
-    assert_eq!(
-        decode_transaction(&sign(&tx, None, &key)),
-        Err(TxDecodeError::BlobCreation)
-    );
+    assert_eq!(decode_transaction(&sign(&tx, None, &key)), Err(TxDecodeError::BlobCreation));
 
     // EIP-4844 network form: 0x03 ‖ rlp([payload, blobs, commitments, proofs]).
     let canonical = sign(&sample(BLOB_TX_TYPE), None, &key);
@@ -496,10 +393,7 @@ fn blob_transaction_rules() {
     });
     let mut network = vec![BLOB_TX_TYPE];
     network.extend_from_slice(&outer);
-    assert_eq!(
-        decode_transaction(&network),
-        Err(TxDecodeError::BlobSidecar)
-    );
+    assert_eq!(decode_transaction(&network), Err(TxDecodeError::BlobSidecar));
 }
 
 #[test]
@@ -508,14 +402,8 @@ fn decoding_is_strict() {
     let good = sign(&tx, None, &key(1));
     let mut trailing = good.clone();
     trailing.push(0);
-    assert_eq!(
-        decode_transaction(&trailing),
-        Err(TxDecodeError::Rlp(RlpError::TrailingBytes))
-    );
-    assert_eq!(
-        decode_transaction(&good[..good.len() - 1]),
-        Err(TxDecodeError::Rlp(RlpError::InputTooShort))
-    );
+    assert_eq!(decode_transaction(&trailing), Err(TxDecodeError::Rlp(RlpError::TrailingBytes)));
+    assert_eq!(decode_transaction(&good[..good.len() - 1]), Err(TxDecodeError::Rlp(RlpError::InputTooShort)));
 
     // Rebuild the list with one field replaced, removed or added.
     let fields = |bytes: &[u8]| -> Vec<Vec<u8>> {
@@ -538,28 +426,17 @@ fn decoding_is_strict() {
     };
     let items = fields(&good);
     assert_eq!(items.len(), 12);
-    assert_eq!(
-        decode_transaction(&rebuild(&items)).map(|t| t.hash()),
-        Ok(keccak256(&good))
-    );
+    assert_eq!(decode_transaction(&rebuild(&items)).map(|t| t.hash()), Ok(keccak256(&good)));
     assert_eq!(
         decode_transaction(&rebuild(&items[..11])),
-        Err(TxDecodeError::FieldCount {
-            tx_type: 2,
-            expected: 12,
-            got: 11
-        })
+        Err(TxDecodeError::FieldCount { tx_type: 2, expected: 12, got: 11 })
     );
     let mut extra = items.clone();
     extra.push(vec![0x80]);
     extra.push(vec![0xc0]);
     assert_eq!(
         decode_transaction(&rebuild(&extra)),
-        Err(TxDecodeError::FieldCount {
-            tx_type: 2,
-            expected: 12,
-            got: 14
-        })
+        Err(TxDecodeError::FieldCount { tx_type: 2, expected: 12, got: 14 })
     );
     let replaced = |index: usize, item: &[u8]| {
         let mut items = items.clone();
@@ -567,58 +444,22 @@ fn decoding_is_strict() {
         decode_transaction(&rebuild(&items))
     };
     let field = |field, error| Err(TxDecodeError::Field { field, error });
-    assert_eq!(
-        replaced(1, &[0x82, 0x00, 0x07]),
-        field(TxField::Nonce, RlpError::LeadingZeroInteger)
-    );
-    assert_eq!(
-        replaced(1, &[0x81, 0x07]),
-        field(TxField::Nonce, RlpError::NonCanonicalSingleByte)
-    );
+    assert_eq!(replaced(1, &[0x82, 0x00, 0x07]), field(TxField::Nonce, RlpError::LeadingZeroInteger));
+    assert_eq!(replaced(1, &[0x81, 0x07]), field(TxField::Nonce, RlpError::NonCanonicalSingleByte));
     assert_eq!(
         replaced(1, &[0x89, 1, 0, 0, 0, 0, 0, 0, 0, 0]),
         field(TxField::Nonce, RlpError::IntegerOverflow)
     );
-    assert_eq!(
-        replaced(0, &[0xc0]),
-        field(TxField::ChainId, RlpError::ExpectedBytes)
-    );
-    assert_eq!(
-        replaced(4, &[0xc1, 0x01]),
-        field(TxField::GasLimit, RlpError::ExpectedBytes)
-    );
+    assert_eq!(replaced(0, &[0xc0]), field(TxField::ChainId, RlpError::ExpectedBytes));
+    assert_eq!(replaced(4, &[0xc1, 0x01]), field(TxField::GasLimit, RlpError::ExpectedBytes));
     let mut short_to = vec![0x93];
     short_to.extend_from_slice(&[0x11; 19]);
-    assert_eq!(
-        replaced(5, &short_to),
-        field(
-            TxField::To,
-            RlpError::WrongLength {
-                expected: 20,
-                got: 19
-            }
-        )
-    );
+    assert_eq!(replaced(5, &short_to), field(TxField::To, RlpError::WrongLength { expected: 20, got: 19 }));
     let mut long_to = vec![0x95, 0x00];
     long_to.extend_from_slice(&[0x11; 20]);
-    assert_eq!(
-        replaced(5, &long_to),
-        field(
-            TxField::To,
-            RlpError::WrongLength {
-                expected: 20,
-                got: 21
-            }
-        )
-    );
-    assert_eq!(
-        replaced(7, &[0xc0]),
-        field(TxField::Data, RlpError::ExpectedBytes)
-    );
-    assert_eq!(
-        replaced(8, &[0x80]),
-        field(TxField::AccessList, RlpError::ExpectedList)
-    );
+    assert_eq!(replaced(5, &long_to), field(TxField::To, RlpError::WrongLength { expected: 20, got: 21 }));
+    assert_eq!(replaced(7, &[0xc0]), field(TxField::Data, RlpError::ExpectedBytes));
+    assert_eq!(replaced(8, &[0x80]), field(TxField::AccessList, RlpError::ExpectedList));
     // [[address]] and [[address, [], 0]] are not access-list entries.
     let mut address = vec![0x94];
     address.extend_from_slice(&[0x22; 20]);
@@ -629,67 +470,32 @@ fn decoding_is_strict() {
         rlp::encode_list(&mut list, &inner);
         list
     };
-    assert_eq!(
-        replaced(8, &entry(&[])),
-        Err(TxDecodeError::AccessListEntry)
-    );
-    assert_eq!(
-        replaced(8, &entry(&[0xc0, 0x80])),
-        Err(TxDecodeError::AccessListEntry)
-    );
+    assert_eq!(replaced(8, &entry(&[])), Err(TxDecodeError::AccessListEntry));
+    assert_eq!(replaced(8, &entry(&[0xc0, 0x80])), Err(TxDecodeError::AccessListEntry));
     assert!(replaced(8, &entry(&[0xc0])).is_ok());
     let mut short_key = vec![0xe0];
     short_key.push(0x9f);
     short_key.extend_from_slice(&[0x33; 31]);
     assert_eq!(
         replaced(8, &entry(&short_key)),
-        field(
-            TxField::AccessList,
-            RlpError::WrongLength {
-                expected: 32,
-                got: 31
-            }
-        )
+        field(TxField::AccessList, RlpError::WrongLength { expected: 32, got: 31 })
     );
     assert_eq!(
-        replaced(
-            10,
-            &[0xa1, 1]
-                .iter()
-                .chain(&[0; 32])
-                .copied()
-                .collect::<Vec<_>>()
-        ),
+        replaced(10, &[0xa1, 1].iter().chain(&[0; 32]).copied().collect::<Vec<_>>()),
         field(TxField::R, RlpError::IntegerOverflow)
     );
 
     for byte in [0x00u8, 0x04, 0x7f] {
-        assert_eq!(
-            decode_transaction(&[byte, 0xc0]),
-            Err(TxDecodeError::UnsupportedType(byte))
-        );
+        assert_eq!(decode_transaction(&[byte, 0xc0]), Err(TxDecodeError::UnsupportedType(byte)));
     }
     assert_eq!(decode_transaction(&[0x80]), Err(TxDecodeError::NotAList));
-    assert_eq!(
-        decode_transaction(&[0xb8, 0x38]),
-        Err(TxDecodeError::NotAList)
-    );
+    assert_eq!(decode_transaction(&[0xb8, 0x38]), Err(TxDecodeError::NotAList));
     assert_eq!(decode_transaction(&[]), Err(TxDecodeError::Empty));
-    assert_eq!(
-        decode_transaction(&[0x02]),
-        Err(TxDecodeError::Rlp(RlpError::InputTooShort))
-    );
-    assert_eq!(
-        decode_transaction(&[0x02, 0x80]),
-        Err(TxDecodeError::Rlp(RlpError::ExpectedList))
-    );
+    assert_eq!(decode_transaction(&[0x02]), Err(TxDecodeError::Rlp(RlpError::InputTooShort)));
+    assert_eq!(decode_transaction(&[0x02, 0x80]), Err(TxDecodeError::Rlp(RlpError::ExpectedList)));
     assert_eq!(
         decode_transaction(&[0xc0]),
-        Err(TxDecodeError::FieldCount {
-            tx_type: 0,
-            expected: 9,
-            got: 0
-        })
+        Err(TxDecodeError::FieldCount { tx_type: 0, expected: 9, got: 0 })
     );
 }
 
@@ -810,14 +616,8 @@ fn random_and_mutated_inputs_never_panic() {
         .map(|(_, bytes)| bytes)
         .chain(fixture_seeds.into_iter().filter(|bytes| bytes.len() < 4096))
         .collect();
-    let forks = [
-        Fork::Frontier,
-        Fork::Homestead,
-        Fork::SpuriousDragon,
-        Fork::Berlin,
-        Fork::London,
-        Fork::Cancun,
-    ];
+    let forks =
+        [Fork::Frontier, Fork::Homestead, Fork::SpuriousDragon, Fork::Berlin, Fork::London, Fork::Cancun];
     let mut rng = Rng(0x5eed_7a11_c0ff_ee01);
     let (mut decoded, mut valid) = (0usize, 0usize);
     let rounds = 20_000;
@@ -849,10 +649,7 @@ fn random_and_mutated_inputs_never_panic() {
     // The mutations must keep reaching the validator, not only the RLP checks.
     #[cfg(feature = "std")]
     std::println!("{rounds} inputs: {decoded} decoded, {valid} valid");
-    assert!(
-        decoded > rounds / 10,
-        "only {decoded} of {rounds} inputs decoded"
-    );
+    assert!(decoded > rounds / 10, "only {decoded} of {rounds} inputs decoded");
     assert!(valid > 0, "no mutated input validated");
 }
 
@@ -880,15 +677,10 @@ mod fixtures {
     const SKIPS: &[(&str, &str, &str)] = &[];
 
     fn transaction_tests_dir() -> PathBuf {
-        let root = fixtures_dir().unwrap_or_else(|| {
-            panic!("ethereum/tests fixtures not found: set OVM_ETHTESTS to the checkout")
-        });
+        let root = fixtures_dir()
+            .unwrap_or_else(|| panic!("ethereum/tests fixtures not found: set OVM_ETHTESTS to the checkout"));
         let dir = root.join("TransactionTests");
-        assert!(
-            dir.is_dir(),
-            "no TransactionTests directory in {}",
-            root.display()
-        );
+        assert!(dir.is_dir(), "no TransactionTests directory in {}", root.display());
         dir
     }
 
@@ -897,8 +689,7 @@ mod fixtures {
         let mut out = Vec::new();
         let mut pending = vec![dir.to_path_buf()];
         while let Some(dir) = pending.pop() {
-            let entries =
-                fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+            let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
             for entry in entries {
                 let path = entry.expect("directory entry").path();
                 if path.is_dir() {
@@ -917,27 +708,20 @@ mod fixtures {
         let dir = transaction_tests_dir();
         let mut out = Vec::new();
         for path in json_files(&dir) {
-            let text = fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+            let text =
+                fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
             let Ok(Value::Object(tests)) = serde_json::from_str(&text) else {
                 panic!("{} is not a JSON object", path.display());
             };
             let relative = path.strip_prefix(&dir).unwrap_or(&path).to_path_buf();
-            out.extend(
-                tests
-                    .into_iter()
-                    .map(|(name, test)| (relative.clone(), name, test)),
-            );
+            out.extend(tests.into_iter().map(|(name, test)| (relative.clone(), name, test)));
         }
         out
     }
 
     /// The `txbytes` of every fixture that has valid hex.
     pub(super) fn all_txbytes() -> Vec<Vec<u8>> {
-        all_tests()
-            .iter()
-            .filter_map(|(_, _, test)| decode_hex(test["txbytes"].as_str()?).ok())
-            .collect()
+        all_tests().iter().filter_map(|(_, _, test)| decode_hex(test["txbytes"].as_str()?).ok()).collect()
     }
 
     /// Runs one (test, fork) case: an `exception` requires an error, anything else requires
@@ -945,25 +729,15 @@ mod fixtures {
     fn run_case(txbytes: &[u8], fork: Fork, expected: &Value) -> Result<(), String> {
         let outcome = decode_transaction(txbytes)
             .map_err(|e| format!("decode: {e}"))
-            .and_then(|tx| {
-                tx.validate(fork, CHAIN_ID)
-                    .map_err(|e| format!("validate: {e}"))
-            });
+            .and_then(|tx| tx.validate(fork, CHAIN_ID).map_err(|e| format!("validate: {e}")));
         if let Some(exception) = expected.get("exception") {
             return match outcome {
                 Err(_) => Ok(()),
-                Ok(valid) => Err(format!(
-                    "accepted (sender {}), expected {exception}",
-                    valid.sender
-                )),
+                Ok(valid) => Err(format!("accepted (sender {}), expected {exception}", valid.sender)),
             };
         }
         let valid = outcome?;
-        let field = |name: &str| {
-            expected[name]
-                .as_str()
-                .ok_or_else(|| format!("no `{name}` in the result"))
-        };
+        let field = |name: &str| expected[name].as_str().ok_or_else(|| format!("no `{name}` in the result"));
         let hash = B256::from_hex(field("hash")?).map_err(|e| format!("bad hash: {e}"))?;
         let sender = Address::from_hex(field("sender")?).map_err(|e| format!("bad sender: {e}"))?;
         let intrinsic = field("intrinsicGas")?;
@@ -971,10 +745,7 @@ mod fixtures {
             .map_err(|e| format!("bad intrinsicGas {intrinsic}: {e}"))?;
         let got = (valid.hash, valid.sender, valid.intrinsic_gas);
         if got != (hash, sender, intrinsic) {
-            return Err(format!(
-                "got {got:?}, expected {:?}",
-                (hash, sender, intrinsic)
-            ));
+            return Err(format!("got {got:?}, expected {:?}", (hash, sender, intrinsic)));
         }
         Ok(())
     }
@@ -994,9 +765,7 @@ mod fixtures {
             };
             let txbytes = test["txbytes"].as_str().map(decode_hex);
             for (fork_name, expected) in results {
-                if let Some((_, _, reason)) =
-                    SKIPS.iter().find(|(t, f, _)| t == name && f == fork_name)
-                {
+                if let Some((_, _, reason)) = SKIPS.iter().find(|(t, f, _)| t == name && f == fork_name) {
                     skipped.push(format!("{}: {reason}", case(fork_name)));
                     continue;
                 }
@@ -1016,14 +785,9 @@ mod fixtures {
                 }
             }
         }
-        let (passed, total) = per_fork
-            .values()
-            .fold((0, 0), |(p, t), (fp, ft)| (p + fp, t + ft));
+        let (passed, total) = per_fork.values().fold((0, 0), |(p, t), (fp, ft)| (p + fp, t + ft));
         for (fork, (fork_passed, fork_total)) in &per_fork {
-            println!(
-                "TransactionTests {:<18} {fork_passed:>4} / {fork_total}",
-                fork.fixture_name()
-            );
+            println!("TransactionTests {:<18} {fork_passed:>4} / {fork_total}", fork.fixture_name());
         }
         println!(
             "TransactionTests total {passed} / {total} cases, {} skipped, {} tests",

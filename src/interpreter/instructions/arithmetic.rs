@@ -116,11 +116,7 @@ pub(crate) fn signed_div(a: U256, b: U256) -> U256 {
         return U256::ZERO;
     }
     let quotient = abs(a) / abs(b);
-    if is_negative(&a) != is_negative(&b) {
-        quotient.wrapping_neg()
-    } else {
-        quotient
-    }
+    if is_negative(&a) != is_negative(&b) { quotient.wrapping_neg() } else { quotient }
 }
 
 /// SMOD: the remainder takes the sign of the dividend; modulo zero gives zero.
@@ -129,11 +125,7 @@ pub(crate) fn signed_rem(a: U256, b: U256) -> U256 {
         return U256::ZERO;
     }
     let remainder = abs(a) % abs(b);
-    if is_negative(&a) {
-        remainder.wrapping_neg()
-    } else {
-        remainder
-    }
+    if is_negative(&a) { remainder.wrapping_neg() } else { remainder }
 }
 
 #[cfg(test)]

@@ -102,22 +102,14 @@ pub(crate) fn not(f: &mut Frame) -> Handled {
 pub(crate) fn byte(f: &mut Frame) -> Handled {
     pop!(f; i);
     let x = top!(f);
-    *x = if i < U256::from(32) {
-        U256::from(x.byte(31 - i.as_limbs()[0] as usize))
-    } else {
-        U256::ZERO
-    };
+    *x = if i < U256::from(32) { U256::from(x.byte(31 - i.as_limbs()[0] as usize)) } else { U256::ZERO };
     Ok(())
 }
 
 /// EIP-145 shifts: a shift of 256 or more gives zero (or all ones for SAR of a negative word).
 #[inline(always)]
 fn shift_amount(shift: &U256) -> Option<usize> {
-    if shift < &U256::from(256) {
-        Some(shift.as_limbs()[0] as usize)
-    } else {
-        None
-    }
+    if shift < &U256::from(256) { Some(shift.as_limbs()[0] as usize) } else { None }
 }
 
 #[inline(always)]

@@ -10,8 +10,7 @@ use crate::decode::DecodedCode;
 #[inline(always)]
 pub(crate) fn jump(f: &mut Frame, code: &DecodedCode) -> Result<usize, Action> {
     pop!(f; destination);
-    code.jump_target(destination)
-        .ok_or(Action::Exit(ExitReason::InvalidJump))
+    code.jump_target(destination).ok_or(Action::Exit(ExitReason::InvalidJump))
 }
 
 /// JUMPI: `Some(index)` when the condition holds, `None` to fall through.
@@ -21,9 +20,7 @@ pub(crate) fn jumpi(f: &mut Frame, code: &DecodedCode) -> Result<Option<usize>, 
     if condition.is_zero() {
         return Ok(None);
     }
-    code.jump_target(destination)
-        .map(Some)
-        .ok_or(Action::Exit(ExitReason::InvalidJump))
+    code.jump_target(destination).map(Some).ok_or(Action::Exit(ExitReason::InvalidJump))
 }
 
 /// RETURN and REVERT: the output is `memory[offset..offset + len]`.

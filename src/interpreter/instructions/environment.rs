@@ -60,8 +60,7 @@ fn copy_target(f: &mut Frame) -> Result<(usize, usize, U256), ExitReason> {
 pub(crate) fn calldatacopy(f: &mut Frame) -> Handled {
     let (dest, len, source_offset) = copy_target(f)?;
     if len > 0 {
-        f.memory
-            .store_padded(dest, len, &f.message.input, source_offset);
+        f.memory.store_padded(dest, len, &f.message.input, source_offset);
     }
     Ok(())
 }
@@ -138,14 +137,7 @@ pub(crate) fn number(f: &mut Frame, host: &Host<'_, '_>) -> Handled {
 #[inline(always)]
 pub(crate) fn prevrandao<S: Spec>(f: &mut Frame, host: &Host<'_, '_>) -> Handled {
     let block = &host.env.block;
-    push!(
-        f,
-        if S::FORK.is_at_least(Fork::Paris) {
-            block.prev_randao.to_u256()
-        } else {
-            block.difficulty
-        }
-    );
+    push!(f, if S::FORK.is_at_least(Fork::Paris) { block.prev_randao.to_u256() } else { block.difficulty });
     Ok(())
 }
 

@@ -51,11 +51,7 @@ pub(crate) fn extcodesize<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Ha
 pub(crate) fn extcodehash<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled {
     let address = Address::from_word(*top!(f));
     let account = access::<S>(f, host, &address)?;
-    let hash = if account.is_dead() {
-        U256::ZERO
-    } else {
-        account.info.code_hash.to_u256()
-    };
+    let hash = if account.is_dead() { U256::ZERO } else { account.info.code_hash.to_u256() };
     *top!(f) = hash;
     Ok(())
 }
@@ -77,11 +73,7 @@ pub(crate) fn blockhash(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled {
     let requested = *top!(f);
     let current = host.env.block.number;
     let in_window = requested < current && current - requested <= U256::from(256);
-    *top!(f) = if in_window {
-        host.state.block_hash(requested.as_limbs()[0])?.to_u256()
-    } else {
-        U256::ZERO
-    };
+    *top!(f) = if in_window { host.state.block_hash(requested.as_limbs()[0])?.to_u256() } else { U256::ZERO };
     Ok(())
 }
 
@@ -106,11 +98,7 @@ pub(crate) fn sstore<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, correction
     pop!(f; slot, value);
     let outcome = host.state.sstore(&f.message.address, &slot, value)?;
     let (cost, refund) = S::GAS.sstore_cost(&outcome.original, &outcome.present, &value);
-    let cold = if outcome.was_cold {
-        S::GAS.cold_sstore_surcharge
-    } else {
-        0
-    };
+    let cold = if outcome.was_cold { S::GAS.cold_sstore_surcharge } else { 0 };
     charge(f, cost + cold)?;
     host.state.add_refund(refund);
     Ok(())

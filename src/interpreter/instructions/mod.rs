@@ -49,11 +49,7 @@ pub(super) type Handled = Result<(), Action>;
 /// Grows memory to cover `[offset, offset + len)`, charging the expansion; returns the range as
 /// native integers. A zero length touches nothing, whatever the offset.
 #[inline(always)]
-pub(super) fn memory_range(
-    frame: &mut Frame,
-    offset: U256,
-    len: U256,
-) -> Result<(usize, usize), ExitReason> {
+pub(super) fn memory_range(frame: &mut Frame, offset: U256, len: U256) -> Result<(usize, usize), ExitReason> {
     if len.is_zero() {
         return Ok((0, 0));
     }
@@ -83,11 +79,7 @@ pub(super) fn expand_memory(frame: &mut Frame, end: u64) -> Result<(), ExitReaso
 /// Fails with a state-change violation inside a static call (EIP-214).
 #[inline(always)]
 pub(super) fn require_non_static(frame: &Frame) -> Result<(), ExitReason> {
-    if frame.message.is_static {
-        Err(ExitReason::StaticStateChange)
-    } else {
-        Ok(())
-    }
+    if frame.message.is_static { Err(ExitReason::StaticStateChange) } else { Ok(()) }
 }
 
 /// A word as a `u64`, saturating (for lengths and offsets that must then fail a bound check).

@@ -15,12 +15,7 @@ use crate::spec::Spec;
 use crate::tracer::FrameKind;
 
 /// CALL, CALLCODE, DELEGATECALL and STATICCALL.
-pub(crate) fn call<S: Spec>(
-    f: &mut Frame,
-    host: &mut Host<'_, '_>,
-    op: u8,
-    correction: u64,
-) -> Handled {
+pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, correction: u64) -> Handled {
     pop!(f; requested_gas, target);
     let value = if op == CALL || op == CALLCODE {
         pop!(f; value);
@@ -38,11 +33,7 @@ pub(crate) fn call<S: Spec>(
     let (out_offset, out_len) = memory_range(f, out_offset, out_len)?;
 
     let (account, was_cold) = host.state.access_account(&target)?;
-    let mut cost = if was_cold {
-        S::GAS.cold_account_surcharge
-    } else {
-        0
-    };
+    let mut cost = if was_cold { S::GAS.cold_account_surcharge } else { 0 };
     if !value.is_zero() {
         cost += S::GAS.call_value;
     }
@@ -70,11 +61,7 @@ pub(crate) fn call<S: Spec>(
         requested
     };
     charge(f, gas)?;
-    let stipend = if value.is_zero() {
-        0
-    } else {
-        S::GAS.call_stipend
-    };
+    let stipend = if value.is_zero() { 0 } else { S::GAS.call_stipend };
 
     let (kind, message) = match op {
         CALL => (
@@ -129,15 +116,8 @@ pub(crate) fn call<S: Spec>(
             )
         }
     };
-    let message = Message {
-        input: Bytes::copy_from_slice(f.memory.slice(in_offset, in_len)),
-        ..message
-    };
-    f.pending = Pending::Call {
-        offset: out_offset,
-        len: out_len,
-        correction,
-    };
+    let message = Message { input: Bytes::copy_from_slice(f.memory.slice(in_offset, in_len)), ..message };
+    f.pending = Pending::Call { offset: out_offset, len: out_len, correction };
     Err(Action::Call(Box::new(CallRequest {
         kind,
         message,
@@ -176,11 +156,7 @@ pub(crate) fn create<S: Spec>(f: &mut Frame, op: u8, correction: u64) -> Handled
     charge(f, gas)?;
     f.pending = Pending::Create { correction };
     Err(Action::Create(Box::new(CreateRequest {
-        kind: if salt.is_some() {
-            FrameKind::Create2
-        } else {
-            FrameKind::Create
-        },
+        kind: if salt.is_some() { FrameKind::Create2 } else { FrameKind::Create },
         caller: f.message.address,
         value,
         init_code: Bytes::copy_from_slice(f.memory.slice(offset, len)),
@@ -200,11 +176,7 @@ pub(crate) fn selfdestruct<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> H
     let balance = host.state.peek_account(&me)?.info.balance;
 
     let (target, was_cold) = host.state.access_account(&beneficiary)?;
-    let mut cost = if was_cold {
-        S::GAS.cold_account_access
-    } else {
-        0
-    };
+    let mut cost = if was_cold { S::GAS.cold_account_access } else { 0 };
     if S::FORK.is_at_least(Fork::TangerineWhistle) {
         let creates_account = if S::GAS.new_account_only_with_value {
             !balance.is_zero() && target.is_dead()
