@@ -55,7 +55,7 @@ fn address_of_hash(hash: B256) -> Address {
 pub type AccessList = Vec<(Address, Vec<U256>)>;
 
 /// What the frame loop does next.
-enum Next {
+pub(crate) enum Next {
     /// Run this new frame.
     Run(Frame),
     /// Deliver this result to the frame below (or return it if there is none).
@@ -180,6 +180,53 @@ impl ExecutionResult {
     /// `true` when the outermost frame succeeded.
     pub fn is_success(&self) -> bool {
         self.reason.is_success()
+    }
+}
+
+/// How a frame loop starts, runs and ends frames: the EVM's rules ([`Evm`]) or the execution
+/// manager's ([`crate::manager`]). [`drive`] owns the loop; drivers decide what calls mean.
+pub(crate) trait FrameDriver {
+    /// Resolves a call or creation request into a frame to run or an immediate result.
+    fn start<S: Spec>(&mut self, next: Next) -> Result<Next, DatabaseError>;
+    /// Runs `frame` until it ends or needs a sub-call.
+    fn run<S: Spec>(&mut self, frame: &mut Frame) -> Action;
+    /// Ends `frame`: commits or reverts its changes and makes the result for its caller.
+    fn finish<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError>;
+}
+
+/// The frame loop: runs `first` and every frame it starts from a heap stack of frames, until the
+/// outermost one ends. No function here recurses on CALL or CREATE.
+pub(crate) fn drive<S: Spec, D: FrameDriver>(driver: &mut D, first: Next) -> Result<SubResult, DatabaseError> {
+    let mut frames: Vec<Frame> = Vec::with_capacity(8);
+    let mut next = driver.start::<S>(first)?;
+    loop {
+        match next {
+            Next::Run(frame) => frames.push(frame),
+            Next::Done(result) => {
+                let Some(parent) = frames.last_mut() else {
+                    return Ok(result);
+                };
+                if let Err(reason) = parent.resume(result) {
+                    let frame = frames.pop().expect("parent exists");
+                    next = Next::Done(driver.finish::<S>(frame, reason)?);
+                    continue;
+                }
+            }
+            request @ (Next::Call(_) | Next::Create(_)) => {
+                next = driver.start::<S>(request)?;
+                continue;
+            }
+        }
+        let frame = frames.last_mut().expect("a frame to run");
+        next = match driver.run::<S>(frame) {
+            Action::Call(request) => Next::Call(*request),
+            Action::Create(request) => Next::Create(*request),
+            Action::Exit(reason) => {
+                let frame = frames.pop().expect("the frame that ran");
+                Next::Done(driver.finish::<S>(frame, reason)?)
+            }
+            Action::Fatal(error) => return Err(error),
+        };
     }
 }
 
@@ -468,41 +515,12 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         })
     }
 
-    /// The frame loop: runs `first` and every frame it starts, until the outermost one ends.
+    /// Runs `first` and every frame it starts, until the outermost one ends.
     fn execute<S: Spec>(&mut self, first: Next) -> Result<SubResult, DatabaseError> {
-        let mut frames: Vec<Frame> = Vec::with_capacity(8);
-        let mut next = self.start::<S>(first)?;
-        loop {
-            match next {
-                Next::Run(frame) => frames.push(frame),
-                Next::Done(result) => {
-                    let Some(parent) = frames.last_mut() else {
-                        return Ok(result);
-                    };
-                    if let Err(reason) = parent.resume(result) {
-                        let frame = frames.pop().expect("parent exists");
-                        next = Next::Done(self.finish::<S>(frame, reason)?);
-                        continue;
-                    }
-                }
-                Next::Call(_) | Next::Create(_) => unreachable!("start() resolves requests"),
-            }
-            let frame = frames.last_mut().expect("a frame to run");
-            let mut host = Host { state: &mut self.state, env: &self.env };
-            let action = interpreter::run::<S, T>(frame, &mut host, &mut self.tracer);
-            next = match action {
-                Action::Call(request) => self.start::<S>(Next::Call(*request))?,
-                Action::Create(request) => self.start::<S>(Next::Create(*request))?,
-                Action::Exit(reason) => {
-                    let frame = frames.pop().expect("the frame that ran");
-                    Next::Done(self.finish::<S>(frame, reason)?)
-                }
-                Action::Fatal(error) => return Err(error),
-            };
-        }
+        drive::<S, Self>(self, first)
     }
 
-    fn start<S: Spec>(&mut self, request: Next) -> Result<Next, DatabaseError> {
+    fn start_request<S: Spec>(&mut self, request: Next) -> Result<Next, DatabaseError> {
         match request {
             Next::Call(call) => self.start_call::<S>(call),
             Next::Create(create) => self.start_create::<S>(create),
@@ -649,7 +667,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     }
 
     /// Ends a frame: commits or reverts its changes; for creations, checks and stores the code.
-    fn finish<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError> {
+    fn finish_frame<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError> {
         let checkpoint = frame.checkpoint();
         let origin = frame.origin();
         let mut gas_left = frame.gas();
@@ -701,5 +719,20 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         *gas_left -= deposit;
         self.state.set_code(&address, code)?;
         Ok(Ok(()))
+    }
+}
+
+impl<T: Tracer> FrameDriver for Evm<'_, '_, T> {
+    fn start<S: Spec>(&mut self, next: Next) -> Result<Next, DatabaseError> {
+        self.start_request::<S>(next)
+    }
+
+    fn run<S: Spec>(&mut self, frame: &mut Frame) -> Action {
+        let mut host = Host { state: &mut self.state, env: &self.env };
+        interpreter::run::<S, T>(frame, &mut host, &mut self.tracer)
+    }
+
+    fn finish<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError> {
+        self.finish_frame::<S>(frame, reason)
     }
 }
