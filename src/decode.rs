@@ -9,13 +9,29 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 
 use crate::fork::Fork;
-use crate::opcode::{self, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
+use crate::opcode::{self, CALL, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
 use crate::primitives::{B256, Map, U256, keccak256};
 
 /// Internal opcode that starts a basic block which does not begin with a JUMPDEST (the code's
 /// entry, or a split of an overlong block). It is not an EVM instruction: tracers never see it.
 pub const BEGIN_BLOCK: u8 = 0xb0;
 const _: () = assert!(opcode::OPCODES[BEGIN_BLOCK as usize].is_none());
+
+/// Internal opcode of the CALL inside a kall sequence when decoding the OVM dialect: the call to
+/// the execution manager, served natively. It has CALL's stack effect (7 in, 1 out) and no static
+/// gas: the manager charges what the emulated opcode costs (`spec/OVM.md` section 5).
+pub const KALL: u8 = 0xb1;
+const _: () = assert!(opcode::OPCODES[KALL as usize].is_none());
+
+/// How code is to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// Plain EVM code.
+    Evm,
+    /// OVM code run under the execution manager: the CALL of every kall sequence
+    /// ([`opcode::sequences::KALL`]) decodes to [`KALL`].
+    Ovm,
+}
 
 /// Executable opcode of every byte that the decode fork does not define: it halts exceptionally,
 /// exactly like the designated INVALID.
@@ -89,6 +105,12 @@ impl Instruction<'_> {
     }
 }
 
+/// `true` when the CALL at `pc` is the CALL of a complete kall sequence.
+fn is_kall_call(code: &[u8], pc: usize) -> bool {
+    let offset = opcode::sequences::KALL_CALL_OFFSET;
+    pc >= offset && code[pc - offset..].starts_with(&opcode::sequences::KALL)
+}
+
 /// Accumulates one basic block during decoding.
 struct BlockBuilder {
     index: usize,
@@ -137,6 +159,11 @@ impl DecodedCode {
 
     /// Like [`DecodedCode::new`] when the caller already knows `keccak256(bytes)`.
     pub fn with_hash(bytes: Bytes, hash: B256, fork: Fork) -> DecodedCode {
+        DecodedCode::with_dialect(bytes, hash, fork, Dialect::Evm)
+    }
+
+    /// Decodes `bytes` (whose hash is `hash`) for `fork` in `dialect`.
+    pub fn with_dialect(bytes: Bytes, hash: B256, fork: Fork, dialect: Dialect) -> DecodedCode {
         let code: &[u8] = &bytes;
         let len = code.len();
         let gas_table = &crate::gas::GasSchedule::new(fork).static_gas;
@@ -164,8 +191,13 @@ impl DecodedCode {
         while pc < len {
             let raw = code[pc];
             let info = opcode::info_in(raw, fork);
-            let op = if info.is_some() { raw } else { UNDEFINED };
+            let op = match info {
+                Some(_) if dialect == Dialect::Ovm && raw == CALL && is_kall_call(code, pc) => KALL,
+                Some(_) => raw,
+                None => UNDEFINED,
+            };
             let (gas, inputs, outputs, flags) = match info {
+                Some(_) if op == KALL => (0, 7, 1, OpFlags::READS_GAS),
                 Some(i) => (gas_table[raw as usize], i.inputs, i.outputs, i.flags),
                 None => (0, 0, 0, OpFlags::TERMINATES),
             };
@@ -329,13 +361,19 @@ impl DecodedCode {
 #[derive(Debug)]
 pub struct CodeCache {
     fork: Fork,
+    dialect: Dialect,
     entries: Map<B256, Arc<DecodedCode>>,
 }
 
 impl CodeCache {
     /// An empty cache for `fork`.
     pub fn new(fork: Fork) -> CodeCache {
-        CodeCache { fork, entries: Map::default() }
+        CodeCache::with_dialect(fork, Dialect::Evm)
+    }
+
+    /// An empty cache for `fork` that decodes in `dialect`.
+    pub fn with_dialect(fork: Fork, dialect: Dialect) -> CodeCache {
+        CodeCache { fork, dialect, entries: Map::default() }
     }
 
     /// The fork the cached code is decoded for.
@@ -343,12 +381,17 @@ impl CodeCache {
         self.fork
     }
 
+    /// The dialect the cached code is decoded in.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// The decoded form of `bytes`, whose hash is `hash`, decoding it on first use.
     pub fn get_or_decode(&mut self, hash: B256, bytes: &Bytes) -> Arc<DecodedCode> {
-        let fork = self.fork;
+        let (fork, dialect) = (self.fork, self.dialect);
         self.entries
             .entry(hash)
-            .or_insert_with(|| Arc::new(DecodedCode::with_hash(bytes.clone(), hash, fork)))
+            .or_insert_with(|| Arc::new(DecodedCode::with_dialect(bytes.clone(), hash, fork, dialect)))
             .clone()
     }
 
@@ -449,6 +492,21 @@ mod tests {
         let begins = d.instrs().iter().filter(|i| i.op == BEGIN_BLOCK).count();
         assert_eq!(begins, 2);
         assert!((0..d.block_count() as u32).all(|b| u64::from(d.block(b).gas) < MAX_BLOCK_GAS));
+    }
+
+    #[test]
+    fn kall_decodes_to_the_native_call_only_in_the_ovm_dialect() {
+        let mut code = Asm::new().push(0).push(0).push(0).push(0).into_bytes();
+        code.extend_from_slice(&opcode::sequences::KALL);
+        let evm = DecodedCode::new(Bytes::from(code.clone()), Fork::Istanbul);
+        assert!(evm.instrs().iter().any(|i| i.op == CALL) && !evm.instrs().iter().any(|i| i.op == KALL));
+        let ovm =
+            DecodedCode::with_dialect(Bytes::from(code.clone()), B256::ZERO, Fork::Istanbul, Dialect::Ovm);
+        assert!(ovm.instrs().iter().any(|i| i.op == KALL) && !ovm.instrs().iter().any(|i| i.op == CALL));
+        // A kall cut short by the end of the code is no kall.
+        code.truncate(code.len() - 1);
+        let cut = DecodedCode::with_dialect(Bytes::from(code), B256::ZERO, Fork::Istanbul, Dialect::Ovm);
+        assert!(!cut.instrs().iter().any(|i| i.op == KALL));
     }
 
     #[test]

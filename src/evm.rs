@@ -196,7 +196,10 @@ pub(crate) trait FrameDriver {
 
 /// The frame loop: runs `first` and every frame it starts from a heap stack of frames, until the
 /// outermost one ends. No function here recurses on CALL or CREATE.
-pub(crate) fn drive<S: Spec, D: FrameDriver>(driver: &mut D, first: Next) -> Result<SubResult, DatabaseError> {
+pub(crate) fn drive<S: Spec, D: FrameDriver>(
+    driver: &mut D,
+    first: Next,
+) -> Result<SubResult, DatabaseError> {
     let mut frames: Vec<Frame> = Vec::with_capacity(8);
     let mut next = driver.start::<S>(first)?;
     loop {
@@ -328,6 +331,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             },
             transfers_value: true,
             gas,
+            kall: false,
         };
         let fork = self.fork();
         let result = with_spec!(fork, S => self.execute::<S>(Next::Call(request)))?;
@@ -475,6 +479,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
                     },
                     transfers_value: true,
                     gas,
+                    kall: false,
                 })
             }
             None => Next::Create(CreateRequest {
@@ -541,7 +546,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
 
     /// Starts a call: depth and balance checks, value transfer, precompiles, empty code.
     fn start_call<S: Spec>(&mut self, request: CallRequest) -> Result<Next, DatabaseError> {
-        let CallRequest { kind, message, transfers_value, gas } = request;
+        let CallRequest { kind, message, transfers_value, gas, kall: _ } = request;
         if T::ENABLED {
             self.tracer.frame_enter(&FrameStart {
                 kind,
@@ -667,7 +672,11 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     }
 
     /// Ends a frame: commits or reverts its changes; for creations, checks and stores the code.
-    fn finish_frame<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError> {
+    fn finish_frame<S: Spec>(
+        &mut self,
+        frame: Frame,
+        reason: ExitReason,
+    ) -> Result<SubResult, DatabaseError> {
         let checkpoint = frame.checkpoint();
         let origin = frame.origin();
         let mut gas_left = frame.gas();

@@ -359,6 +359,62 @@ pub const fn static_gas_table(fork: Fork) -> [u16; 256] {
     out
 }
 
+/// The byte sequences through which OVM code reaches the execution manager (`spec/OVM.md`
+/// section 2.1), spelled with the opcode constants of this table.
+pub mod sequences {
+    use super::*;
+
+    /// "kall": call the execution manager (the frame's CALLER) with `mem[argsOffset..+argsLen]`,
+    /// re-revert with its revert data on failure, `RETURN(0, 1)` if it returned one byte, else fall
+    /// through with the result at `retOffset`. Stack on entry: argsOffset, argsLen, retOffset, retLen.
+    pub const KALL: [u8; 37] = [
+        CALLER,
+        PUSH1,
+        0x00,
+        SWAP1,
+        GAS,
+        CALL, // CALL(gas, CALLER, 0, args.., ret..)
+        PC,
+        PUSH1,
+        0x0e,
+        ADD,
+        JUMPI, // success: jump 14 bytes ahead, to the first JUMPDEST
+        RETURNDATASIZE,
+        PUSH1,
+        0x00,
+        DUP1,
+        RETURNDATACOPY, // failure: copy the revert data
+        RETURNDATASIZE,
+        PUSH1,
+        0x00,
+        REVERT, // and revert with it
+        JUMPDEST,
+        RETURNDATASIZE,
+        PUSH1,
+        0x01,
+        EQ,
+        ISZERO, // one byte returned?
+        PC,
+        PUSH1,
+        0x0a,
+        ADD,
+        JUMPI, // no: jump 10 bytes ahead, to the last JUMPDEST
+        PUSH1,
+        0x01,
+        PUSH1,
+        0x00,
+        RETURN, // yes: RETURN(0, 1)
+        JUMPDEST,
+    ];
+
+    /// Offset of the CALL inside [`KALL`].
+    pub const KALL_CALL_OFFSET: usize = 5;
+
+    /// "kopy": `CALLER POP` marks a call to the identity precompile that copies memory
+    /// (`CALL(gas, 4, 0, in, insize, out, outsize)`); the compiler follows it with a POP.
+    pub const KOPY: [u8; 8] = [CALLER, POP, PUSH1, 0x00, PUSH1, 0x04, GAS, CALL];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,6 +448,18 @@ mod tests {
         assert_eq!(count(Fork::London), count(Fork::Istanbul) + 1);
         assert_eq!(count(Fork::Shanghai), count(Fork::London) + 1);
         assert_eq!(count(Fork::Cancun), count(Fork::Shanghai) + 5);
+    }
+
+    #[test]
+    fn named_sequences_match_the_specification() {
+        // spec/OVM.md section 2.1, byte for byte.
+        let kall = crate::primitives::decode_hex(
+            "336000905af158600e01573d6000803e3d6000fd5b3d6001141558600a015760016000f35b",
+        )
+        .unwrap();
+        assert_eq!(sequences::KALL[..], kall[..]);
+        assert_eq!(sequences::KALL[sequences::KALL_CALL_OFFSET], CALL);
+        assert_eq!(sequences::KOPY[..], crate::primitives::decode_hex("3350600060045af1").unwrap()[..]);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use bytes::Bytes;
 pub use memory::{MEMORY_LIMIT, Memory};
 pub use stack::{STACK_LIMIT, Stack};
 
-use crate::decode::{BEGIN_BLOCK, BlockInfo, DecodedCode};
+use crate::decode::{BEGIN_BLOCK, BlockInfo, DecodedCode, KALL};
 use crate::env::Env;
 use crate::opcode::*;
 use crate::primitives::{Address, U256};
@@ -148,6 +148,9 @@ pub struct CallRequest {
     pub transfers_value: bool,
     /// Gas for the callee, including any stipend.
     pub gas: u64,
+    /// A kall to the execution manager ([`crate::decode::KALL`]): `gas` is all the caller's gas,
+    /// not yet charged for the call; the manager charges what the emulated opcode costs.
+    pub kall: bool,
 }
 
 /// A creation the interpreter asks the frame loop to run.
@@ -388,7 +391,9 @@ fn enter_block(frame: &mut Frame, block: &BlockInfo) -> Result<(), ExitReason> {
 /// Per-instruction checks of traced execution: stack bounds and static gas from the opcode table.
 #[inline(always)]
 fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReason> {
-    if let Some(info) = info_in(op, S::FORK) {
+    // KALL has CALL's stack effect and no static gas (see `decode::KALL`).
+    let (table_op, static_gas) = if op == KALL { (CALL, 0) } else { (op, S::GAS.static_gas[op as usize]) };
+    if let Some(info) = info_in(table_op, S::FORK) {
         let height = frame.stack.len();
         if height < info.inputs as usize {
             return Err(ExitReason::StackUnderflow);
@@ -397,7 +402,7 @@ fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReaso
             return Err(ExitReason::StackOverflow);
         }
     }
-    charge(frame, u64::from(S::GAS.static_gas[op as usize]))
+    charge(frame, u64::from(static_gas))
 }
 
 /// Runs `frame` until it ends or needs a sub-call.
@@ -535,6 +540,7 @@ pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>
             CALL | CALLCODE | DELEGATECALL | STATICCALL => {
                 system::call::<S>(frame, host, instr.op, correction)
             }
+            KALL => system::kall(frame, correction),
             RETURN => control::ret(frame, ExitReason::Return),
             REVERT => control::ret(frame, ExitReason::Revert),
             SELFDESTRUCT => system::selfdestruct::<S>(frame, host),

@@ -123,6 +123,36 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
         message,
         transfers_value: op == CALL,
         gas: gas + stipend,
+        kall: false,
+    })))
+}
+
+/// KALL: the CALL of a kall sequence in OVM code, served by the execution manager. Only the memory
+/// expansion is charged here; all gas goes with the request, and the manager returns what the
+/// emulated opcode did not use (`spec/OVM.md` section 5).
+pub(crate) fn kall(f: &mut Frame, correction: u64) -> Handled {
+    pop!(f; _requested_gas, target, value, in_offset, in_len, out_offset, out_len);
+    let (in_offset, in_len) = memory_range(f, in_offset, in_len)?;
+    let (out_offset, out_len) = memory_range(f, out_offset, out_len)?;
+    let target = Address::from_word(target);
+    f.gas += correction;
+    let gas = core::mem::take(&mut f.gas);
+    f.pending = Pending::Call { offset: out_offset, len: out_len, correction };
+    let message = Message {
+        caller: f.message.address,
+        address: target,
+        code_address: target,
+        value,
+        input: Bytes::copy_from_slice(f.memory.slice(in_offset, in_len)),
+        is_static: f.message.is_static,
+        depth: f.message.depth + 1,
+    };
+    Err(Action::Call(Box::new(CallRequest {
+        kind: FrameKind::Call,
+        message,
+        transfers_value: false,
+        gas,
+        kall: true,
     })))
 }
 
