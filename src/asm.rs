@@ -114,6 +114,12 @@ impl Asm {
         self.push(0).op(opcode::MSTORE).ret(0, 32)
     }
 
+    /// Appends a kall to the execution manager (`spec/OVM.md` section 2.1) with calldata
+    /// `mem[args_offset..+args_len]` and the result written to `mem[ret_offset..+ret_len]`.
+    pub fn kall(self, args_offset: u64, args_len: u64, ret_offset: u64, ret_len: u64) -> Asm {
+        self.push(ret_len).push(ret_offset).push(args_len).push(args_offset).ops(&opcode::sequences::KALL)
+    }
+
     /// The current length: the offset where the next byte goes (for jump targets).
     pub fn len(&self) -> usize {
         self.code.len()

@@ -80,6 +80,19 @@ enum Entry {
     TransientChange { address: Address, slot: U256, old: U256 },
     SelfDestructed(Address),
     Refund(i64),
+    Marked(Marker),
+}
+
+/// A journaled mark an embedder sets on an account or slot (the execution manager records which
+/// accounts and slots a transaction changed, for nuisance gas); undone with the frame that set it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Marker {
+    /// The embedder's own kind of mark.
+    pub kind: u8,
+    /// The account.
+    pub address: Address,
+    /// The slot (zero for account marks).
+    pub slot: U256,
 }
 
 /// A point to revert to: the journal and log lengths when it was taken.
@@ -114,7 +127,7 @@ pub struct AccountUpdate {
 }
 
 /// The changes of a finished transaction, to be written to the database.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StateChanges {
     /// Accounts to write, sorted by address.
     pub updated: Vec<AccountUpdate>,
@@ -134,6 +147,7 @@ pub struct JournaledState<'db> {
     journal: Vec<Entry>,
     logs: Vec<Log>,
     transient: Map<(Address, U256), U256>,
+    markers: crate::primitives::Set<Marker>,
     refund: i64,
     ripemd_touched: bool,
 }
@@ -158,6 +172,7 @@ impl<'db> JournaledState<'db> {
             journal: Vec::new(),
             logs: Vec::new(),
             transient: Map::default(),
+            markers: crate::primitives::Set::default(),
             refund: 0,
             ripemd_touched: false,
         }
@@ -226,6 +241,9 @@ impl<'db> JournaledState<'db> {
             }
             Entry::SelfDestructed(a) => account(accounts, &a).selfdestructed = false,
             Entry::Refund(old) => self.refund = old,
+            Entry::Marked(marker) => {
+                self.markers.remove(&marker);
+            }
         }
     }
 
@@ -471,6 +489,15 @@ impl<'db> JournaledState<'db> {
         }
     }
 
+    /// Sets `marker`; returns `true` if it was already set. Reverted with the frame that set it.
+    pub fn mark(&mut self, marker: Marker) -> bool {
+        let fresh = self.markers.insert(marker);
+        if fresh {
+            self.journal.push(Entry::Marked(marker));
+        }
+        !fresh
+    }
+
     /// Appends a log.
     pub fn log(&mut self, log: Log) {
         self.logs.push(log);
@@ -546,6 +573,7 @@ impl<'db> JournaledState<'db> {
         }
         self.journal.clear();
         self.transient.clear();
+        self.markers.clear();
         self.accounts.clear();
         self.refund = 0;
         self.ripemd_touched = false;

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use super::{AccountInfo, Database, DatabaseError, StateChanges};
+use super::{AccountInfo, Database, DatabaseCommit, DatabaseError, StateChanges};
 use crate::primitives::{Address, B256, Map, U256, keccak256};
 use crate::trie;
 
@@ -118,6 +118,12 @@ impl InMemoryDb {
             let info = &account.info;
             (address.0, trie::account_rlp(info.nonce, info.balance, storage_root, info.code_hash))
         }))
+    }
+}
+
+impl DatabaseCommit for InMemoryDb {
+    fn commit(&mut self, changes: StateChanges) {
+        InMemoryDb::commit(self, changes);
     }
 }
 

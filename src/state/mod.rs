@@ -4,7 +4,9 @@
 mod journal;
 mod memory;
 
-pub use journal::{Account, AccountUpdate, Checkpoint, JournaledState, Log, SstoreOutcome, StateChanges};
+pub use journal::{
+    Account, AccountUpdate, Checkpoint, JournaledState, Log, Marker, SstoreOutcome, StateChanges,
+};
 pub use memory::{InMemoryDb, StoredAccount};
 
 use bytes::Bytes;
@@ -70,6 +72,12 @@ pub enum DatabaseError {
     /// The embedder's storage failed; the code is the embedder's own.
     #[error("state backend failure (code {0})")]
     Backend(u32),
+}
+
+/// A database that can take the changes of a finished transaction.
+pub trait DatabaseCommit {
+    /// Writes `changes`.
+    fn commit(&mut self, changes: StateChanges);
 }
 
 /// Pre-state provider. The journaled state asks for each account and slot at most once per

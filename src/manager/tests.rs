@@ -1,0 +1,460 @@
+//! Scenario tests of the execution manager: every method, every revert flag, nested message
+//! contexts, creation rules, nuisance gas and proof mode, with small OVM programs written with
+//! the [`Asm`] builder (kall sequences included).
+
+use alloc::vec::Vec;
+
+use bytes::Bytes;
+
+use super::abi::{self, Args};
+use super::*;
+use crate::asm::Asm;
+use crate::evm::{create_address, create2_address};
+use crate::opcode::*;
+use crate::primitives::{Address, U256, keccak256};
+use crate::state::{DatabaseError, InMemoryDb};
+
+const A: Address = Address::from_low_u64(0xaaaa);
+const B: Address = Address::from_low_u64(0xbbbb);
+const C: Address = Address::from_low_u64(0xcccc);
+const GAS: u64 = 5_000_000;
+
+fn selector(signature: &str) -> [u8; 4] {
+    let h = keccak256(signature.as_bytes());
+    [h.0[0], h.0[1], h.0[2], h.0[3]]
+}
+
+/// Calldata: selector then ABI words (static arguments only).
+fn calldata(signature: &str, words: &[U256]) -> Vec<u8> {
+    let mut out = selector(signature).to_vec();
+    for w in words {
+        abi::push_word(&mut out, *w);
+    }
+    out
+}
+
+/// Calldata for `(uint256 gas, address target, bytes data)` methods.
+fn call_calldata(signature: &str, gas: u64, target: Address, data: &[u8]) -> Vec<u8> {
+    let mut out = selector(signature).to_vec();
+    abi::push_word(&mut out, U256::from(gas));
+    abi::push_word(&mut out, target.to_word());
+    abi::push_word(&mut out, U256::from(96));
+    abi::push_word(&mut out, U256::from(data.len()));
+    out.extend_from_slice(data);
+    out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
+    out
+}
+
+/// Calldata for `(bytes)` methods (and `(bytes, bytes32)` with a salt).
+fn bytes_calldata(signature: &str, data: &[u8], salt: Option<U256>) -> Vec<u8> {
+    let mut out = selector(signature).to_vec();
+    abi::push_word(&mut out, U256::from(if salt.is_some() { 64 } else { 32 }));
+    if let Some(salt) = salt {
+        abi::push_word(&mut out, salt);
+    }
+    abi::push_word(&mut out, U256::from(data.len()));
+    out.extend_from_slice(data);
+    out.resize(out.len() + (32 - data.len() % 32) % 32, 0);
+    out
+}
+
+/// Code that writes `data` to memory at `offset`.
+fn store_bytes(mut code: Asm, offset: u64, data: &[u8]) -> Asm {
+    for (i, chunk) in data.chunks(32).enumerate() {
+        let mut word = [0u8; 32];
+        word[..chunk.len()].copy_from_slice(chunk);
+        code = code.mstore(offset + 32 * i as u64, U256::from_be_bytes(word));
+    }
+    code
+}
+
+/// Where results land in memory.
+const RET: u64 = 0x4000;
+
+/// Code that kalls with `data` and leaves the result at [`RET`].
+fn kall_with(code: Asm, data: &[u8], ret_len: u64) -> Asm {
+    store_bytes(code, 0, data).kall(0, data.len() as u64, RET, ret_len)
+}
+
+/// Code that kalls with `data` and returns `ret_len` bytes of the result.
+fn kall_returning(data: &[u8], ret_len: u64) -> Asm {
+    kall_with(Asm::new(), data, ret_len).ret(RET, ret_len)
+}
+
+fn manager() -> ExecutionManager {
+    ExecutionManager::new(ManagerConfig::default())
+}
+
+fn tx(entrypoint: Address, data: &[u8]) -> OvmTransaction {
+    OvmTransaction {
+        timestamp: U256::from(1_600_000_000u64),
+        block_number: U256::from(12_345),
+        l1_queue_origin: 1,
+        l1_tx_origin: Address::from_low_u64(0x11),
+        entrypoint,
+        gas_limit: GAS,
+        data: Bytes::copy_from_slice(data),
+    }
+}
+
+fn deploy(em: &mut ExecutionManager, address: Address, code: Asm) {
+    em.set_account(address, 1, U256::ZERO, Bytes::from(code.into_bytes()));
+}
+
+fn words(data: &[u8]) -> Vec<U256> {
+    data.chunks(32).map(U256::from_be_slice).collect()
+}
+
+#[test]
+fn context_methods() {
+    let mut em = manager();
+    let cases: [(&str, U256); 8] = [
+        ("ovmCALLER()", DEFAULT_ADDRESS.to_word()),
+        ("ovmADDRESS()", A.to_word()),
+        ("ovmTIMESTAMP()", U256::from(1_600_000_000u64)),
+        ("ovmNUMBER()", U256::from(12_345)),
+        ("ovmCHAINID()", U256::from(10)),
+        ("ovmGASLIMIT()", U256::from(1_000_000_000_000u64)),
+        ("ovmL1QUEUEORIGIN()", U256::from(1)),
+        ("ovmL1TXORIGIN()", Address::from_low_u64(0x11).to_word()),
+    ];
+    for (signature, expected) in cases {
+        deploy(&mut em, A, kall_returning(&calldata(signature, &[]), 32));
+        let result = em.execute_transaction(&tx(A, &[]));
+        assert!(result.is_success(), "{signature}: {:?}", result.status);
+        assert_eq!(words(&result.return_data), [expected], "{signature}");
+    }
+}
+
+#[test]
+fn storage_and_nuisance_gas() {
+    let mut em = manager();
+    let store =
+        kall_with(Asm::new(), &calldata("ovmSSTORE(bytes32,bytes32)", &[U256::from(7), U256::from(42)]), 0);
+    let code = kall_with(store, &calldata("ovmSLOAD(bytes32)", &[U256::from(7)]), 32).ret(RET, 32);
+    let size = code.len() as u64;
+    deploy(&mut em, A, code);
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert!(result.is_success(), "{:?}", result.status);
+    assert_eq!(words(&result.return_data), [U256::from(42)]);
+    assert_eq!(em.database().get(&A).unwrap().storage.get(&U256::from(7)), Some(&U256::from(42)));
+    // The entrypoint's first load and first change (30000 + 100 per byte each), the slot's first
+    // load and first change (20000 each).
+    let contract = 30_000 + 100 * size;
+    assert_eq!(result.nuisance_gas_used, 2 * contract + 2 * 20_000);
+}
+
+#[test]
+fn intentional_revert_undoes_the_message() {
+    let mut em = manager();
+    let store =
+        kall_with(Asm::new(), &calldata("ovmSSTORE(bytes32,bytes32)", &[U256::from(1), U256::from(1)]), 0);
+    let reason = b"nope";
+    let code = kall_with(store, &bytes_calldata("ovmREVERT(bytes)", reason, None), 0);
+    deploy(&mut em, A, code);
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert_eq!(result.status, Status::Failed(RevertFlag::IntentionalRevert));
+    assert_eq!(&result.return_data[..], reason);
+    assert!(em.database().get(&A).unwrap().storage.is_empty());
+}
+
+/// B returns (ovmCALLER, ovmADDRESS).
+fn context_reporter() -> Asm {
+    let code = kall_with(Asm::new(), &calldata("ovmCALLER()", &[]), 32);
+    let code = store_bytes(code, 0, &calldata("ovmADDRESS()", &[])).kall(0, 4, RET + 32, 32);
+    code.ret(RET, 64)
+}
+
+/// A calls `target` with `method` and returns the raw (bool, bytes) result.
+fn forwarder(method: &str, target: Address, data: &[u8]) -> Asm {
+    kall_returning(&call_calldata(method, 1_000_000, target, data), 32 * 6)
+}
+
+#[test]
+fn nested_message_contexts() {
+    let mut em = manager();
+    deploy(&mut em, B, context_reporter());
+    for (method, caller, address) in [
+        ("ovmCALL(uint256,address,bytes)", A, B),
+        ("ovmSTATICCALL(uint256,address,bytes)", A, B),
+        ("ovmDELEGATECALL(uint256,address,bytes)", DEFAULT_ADDRESS, A),
+    ] {
+        deploy(&mut em, A, forwarder(method, B, &[]));
+        let result = em.execute_transaction(&tx(A, &[]));
+        assert!(result.is_success(), "{method}");
+        let w = words(&result.return_data);
+        assert_eq!(w[0], U256::from(1), "{method} succeeded");
+        assert_eq!(w[2], U256::from(64), "{method} returned two words");
+        assert_eq!((w[3], w[4]), (caller.to_word(), address.to_word()), "{method}");
+    }
+}
+
+#[test]
+fn static_violation() {
+    let mut em = manager();
+    let store =
+        kall_with(Asm::new(), &calldata("ovmSSTORE(bytes32,bytes32)", &[U256::from(1), U256::from(1)]), 0);
+    deploy(&mut em, B, store);
+    deploy(&mut em, A, forwarder("ovmSTATICCALL(uint256,address,bytes)", B, &[]));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert!(result.is_success());
+    assert_eq!(words(&result.return_data)[0], U256::ZERO);
+    assert!(em.database().get(&B).unwrap().storage.is_empty());
+    // Called directly, the same code runs fine.
+    assert!(em.execute_transaction(&tx(B, &[])).is_success());
+    // ovmSSTORE inside the static call is the flag of the message.
+    deploy(&mut em, C, kall_returning(&calldata("ovmSSTORE(bytes32,bytes32)", &[U256::ZERO, U256::ZERO]), 0));
+    deploy(&mut em, A, forwarder("ovmSTATICCALL(uint256,address,bytes)", C, &[]));
+    assert_eq!(words(&em.execute_transaction(&tx(A, &[])).return_data)[0], U256::ZERO);
+}
+
+#[test]
+fn delegatecall_writes_the_callers_storage() {
+    let mut em = manager();
+    let store =
+        kall_with(Asm::new(), &calldata("ovmSSTORE(bytes32,bytes32)", &[U256::from(3), U256::from(9)]), 0);
+    deploy(&mut em, B, store);
+    deploy(&mut em, A, forwarder("ovmDELEGATECALL(uint256,address,bytes)", B, &[]));
+    assert!(em.execute_transaction(&tx(A, &[])).is_success());
+    assert_eq!(em.database().get(&A).unwrap().storage.get(&U256::from(3)), Some(&U256::from(9)));
+    assert!(em.database().get(&B).unwrap().storage.is_empty());
+}
+
+/// Initcode that returns `runtime` (at most 32 bytes).
+fn initcode(runtime: &[u8]) -> Vec<u8> {
+    let mut word = [0u8; 32];
+    word[..runtime.len()].copy_from_slice(runtime);
+    Asm::new().push(U256::from_be_bytes(word)).push(0).op(MSTORE).ret(0, runtime.len() as u64).into_bytes()
+}
+
+/// A contract that creates `init` with ovmCREATE (or ovmCREATE2 with `salt`) and returns the
+/// raw (address, bytes) result.
+fn creator(init: &[u8], salt: Option<U256>) -> Asm {
+    let signature = if salt.is_some() { "ovmCREATE2(bytes,bytes32)" } else { "ovmCREATE(bytes)" };
+    kall_returning(&bytes_calldata(signature, init, salt), 32 * 12)
+}
+
+#[test]
+fn create_and_create2() {
+    let mut em = manager();
+    let runtime = [PUSH1, 0x2a, STOP];
+    deploy(&mut em, A, creator(&initcode(&runtime), None));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert!(result.is_success());
+    let expected = create_address(&A, 1);
+    assert_eq!(words(&result.return_data)[0], expected.to_word());
+    assert_eq!(result.created, [expected]);
+    let created = em.database().get(&expected).unwrap();
+    assert_eq!((created.info.nonce, &created.info.code[..]), (1, &runtime[..]));
+    assert_eq!(em.database().get(&A).unwrap().info.nonce, 2);
+
+    let init = initcode(&runtime);
+    deploy(&mut em, B, creator(&init, Some(U256::from(5))));
+    let result = em.execute_transaction(&tx(B, &[]));
+    let expected = create2_address(&B, U256::from(5), keccak256(&init));
+    assert_eq!(words(&result.return_data)[0], expected.to_word());
+    // The same CREATE2 again collides: address 0, the reason as data, and the nonce still moves.
+    let nonce = em.database().get(&B).unwrap().info.nonce;
+    let result = em.execute_transaction(&tx(B, &[]));
+    let w = words(&result.return_data);
+    assert_eq!(w[0], U256::ZERO);
+    assert_eq!(em.database().get(&B).unwrap().info.nonce, nonce + 1);
+    let reason = Args::new(&result.return_data).bytes(1).unwrap().to_vec();
+    assert_eq!(reason, abi::encode_revert_string("A contract has already been deployed to this address"));
+}
+
+#[test]
+fn unsafe_initcode_and_unsafe_runtime() {
+    let mut em = manager();
+    // Initcode with a reachable SSTORE.
+    let bad_init = Asm::new().push(1).push(1).op(SSTORE).into_bytes();
+    deploy(&mut em, A, creator(&bad_init, None));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert_eq!(words(&result.return_data)[0], U256::ZERO);
+    let reason = Args::new(&result.return_data).bytes(1).unwrap().to_vec();
+    assert!(reason.ends_with(&[]) && reason.len() > 4);
+    assert!(result.created.is_empty());
+    // Pure initcode that deploys a runtime with SLOAD.
+    deploy(&mut em, A, creator(&initcode(&[PUSH1, 0, SLOAD]), None));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert_eq!(words(&result.return_data)[0], U256::ZERO);
+    let reason = Args::new(&result.return_data).bytes(1).unwrap().to_vec();
+    assert_eq!(reason, abi::encode_revert_string("Constructor attempted to deploy unsafe bytecode."));
+}
+
+#[test]
+fn creator_not_allowed() {
+    let config =
+        ManagerConfig { deployer_policy: DeployerPolicy::Allow(alloc::vec![B]), ..ManagerConfig::default() };
+    let mut em = ExecutionManager::new(config);
+    deploy(&mut em, A, creator(&initcode(&[STOP]), None));
+    let result = em.execute_transaction(&tx(A, &[]));
+    // The kall fails with the flag and the creator re-reverts with it.
+    assert_eq!(result.status, Status::Failed(RevertFlag::CreatorNotAllowed));
+}
+
+#[test]
+fn out_of_gas_and_nuisance_exhaustion() {
+    let mut em = manager();
+    // B loops forever: its message runs out of gas, A sees failure with empty data.
+    deploy(&mut em, B, Asm::new().op(JUMPDEST).push(0).op(JUMP));
+    deploy(&mut em, A, forwarder("ovmCALL(uint256,address,bytes)", B, &[]));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert!(result.is_success());
+    let w = words(&result.return_data);
+    assert_eq!((w[0], w[2]), (U256::ZERO, U256::ZERO));
+    // A message's nuisance budget is its gas limit: three first loads of slots (20000 each) do
+    // not fit in 50000. (The callee's own account load is charged to its caller.)
+    let mut loads = Asm::new();
+    for slot in 0..3u64 {
+        loads = kall_with(loads, &calldata("ovmSLOAD(bytes32)", &[U256::from(slot)]), 32);
+    }
+    deploy(&mut em, C, loads);
+    let mut t = tx(C, &[]);
+    t.gas_limit = 50_000;
+    assert_eq!(em.execute_transaction(&t).status, Status::Failed(RevertFlag::ExceedsNuisanceGas));
+    t.gas_limit = 70_000;
+    assert!(em.execute_transaction(&t).is_success());
+}
+
+/// A database that holds only the state proven for a fraud proof.
+#[derive(Debug)]
+struct ProofDb {
+    inner: InMemoryDb,
+    proven_slots: Vec<(Address, U256)>,
+}
+
+impl Database for ProofDb {
+    fn account(&mut self, address: &Address) -> Result<Option<AccountInfo>, DatabaseError> {
+        match self.inner.account(address)? {
+            Some(account) => Ok(Some(account)),
+            None => Err(DatabaseError::MissingAccount(*address)),
+        }
+    }
+    fn storage(&mut self, address: &Address, slot: &U256) -> Result<U256, DatabaseError> {
+        if self.proven_slots.contains(&(*address, *slot)) {
+            self.inner.storage(address, slot)
+        } else {
+            Err(DatabaseError::MissingStorage { address: *address, slot: *slot })
+        }
+    }
+    fn has_storage(&mut self, address: &Address) -> Result<bool, DatabaseError> {
+        self.inner.has_storage(address)
+    }
+    fn block_hash(&mut self, number: u64) -> Result<crate::primitives::B256, DatabaseError> {
+        self.inner.block_hash(number)
+    }
+}
+
+impl DatabaseCommit for ProofDb {
+    fn commit(&mut self, changes: StateChanges) {
+        self.inner.commit(changes);
+    }
+}
+
+#[test]
+fn invalid_state_access_aborts_the_transaction() {
+    let mut inner = InMemoryDb::new();
+    // A stores slot 1 (proven), then calls B, which reads slot 5 (not proven).
+    let store =
+        kall_with(Asm::new(), &calldata("ovmSSTORE(bytes32,bytes32)", &[U256::from(1), U256::from(2)]), 0);
+    let a = kall_with(store, &call_calldata("ovmCALL(uint256,address,bytes)", 1_000_000, B, &[]), 32 * 6)
+        .ret(RET, 32);
+    inner.insert_account(A, AccountInfo::new(U256::ZERO, 1, Bytes::from(a.into_bytes())), []);
+    let b = kall_returning(&calldata("ovmSLOAD(bytes32)", &[U256::from(5)]), 32);
+    inner.insert_account(B, AccountInfo::new(U256::ZERO, 1, Bytes::from(b.into_bytes())), []);
+    let root = inner.state_root();
+    let db = ProofDb { inner, proven_slots: alloc::vec![(A, U256::from(1))] };
+    let mut em = ExecutionManager::with_database(db, ManagerConfig::default());
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert_eq!(result.status, Status::Failed(RevertFlag::InvalidStateAccess));
+    assert_eq!(em.database().inner.state_root(), root);
+    // Proving the slot makes the same transaction go through.
+    em.database_mut().proven_slots.push((B, U256::from(5)));
+    assert!(em.execute_transaction(&tx(A, &[])).is_success());
+    assert_ne!(em.database().inner.state_root(), root);
+}
+
+#[test]
+fn code_queries_and_nonces() {
+    let mut em = manager();
+    let code = Asm::new().push(1).push(2).op(ADD).op(STOP);
+    let bytes = code.clone().into_bytes();
+    deploy(&mut em, B, code);
+    deploy(&mut em, A, kall_returning(&calldata("ovmEXTCODESIZE(address)", &[B.to_word()]), 32));
+    assert_eq!(words(&em.execute_transaction(&tx(A, &[])).return_data), [U256::from(bytes.len())]);
+    deploy(&mut em, A, kall_returning(&calldata("ovmEXTCODEHASH(address)", &[B.to_word()]), 32));
+    assert_eq!(words(&em.execute_transaction(&tx(A, &[])).return_data), [keccak256(&bytes).to_u256()]);
+    let copy =
+        calldata("ovmEXTCODECOPY(address,uint256,uint256)", &[B.to_word(), U256::from(1), U256::from(3)]);
+    deploy(&mut em, A, kall_returning(&copy, 96));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert_eq!(Args::new(&result.return_data).bytes(0).unwrap(), &bytes[1..4]);
+
+    let increment = kall_with(Asm::new(), &calldata("ovmINCREMENTNONCE()", &[]), 0);
+    deploy(&mut em, A, kall_with(increment, &calldata("ovmGETNONCE()", &[]), 32).ret(RET, 32));
+    assert_eq!(words(&em.execute_transaction(&tx(A, &[])).return_data), [U256::from(2)]);
+    assert_eq!(em.database().get(&A).unwrap().info.nonce, 2);
+}
+
+#[test]
+fn create_eoa_deploys_the_proxy() {
+    use k256::ecdsa::SigningKey;
+    let key = SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let hash = keccak256(b"hello");
+    let (signature, recovery) = key.sign_prehash_recoverable(&hash.0);
+    let bytes = signature.to_bytes();
+    let point = key.verifying_key().to_sec1_point(false);
+    let eoa = Address::from_word(keccak256(&point.as_bytes()[1..]).to_u256());
+    let args = [
+        hash.to_u256(),
+        U256::from(recovery.to_byte()),
+        U256::from_be_slice(&bytes[..32]),
+        U256::from_be_slice(&bytes[32..]),
+    ];
+    let mut em = manager();
+    deploy(&mut em, A, kall_returning(&calldata("ovmCREATEEOA(bytes32,uint8,bytes32,bytes32)", &args), 0));
+    let result = em.execute_transaction(&tx(A, &[]));
+    assert!(result.is_success(), "{:?}", result.status);
+    assert_eq!(result.created, [eoa]);
+    let account = em.database().get(&eoa).unwrap();
+    assert_eq!(account.info.nonce, 0);
+    assert_eq!(account.info.code, em.config().proxy_eoa_code);
+}
+
+#[test]
+fn precompiles_are_called_directly() {
+    let mut em = manager();
+    // ovmSTATICCALL to the identity precompile echoes the data.
+    deploy(&mut em, A, forwarder("ovmSTATICCALL(uint256,address,bytes)", Address::from_low_u64(4), b"echo"));
+    let result = em.execute_transaction(&tx(A, &[]));
+    let w = words(&result.return_data);
+    assert_eq!((w[0], w[2]), (U256::from(1), U256::from(4)));
+    assert_eq!(&result.return_data[96..100], b"echo");
+}
+
+#[test]
+fn gas_limits_outside_the_range_are_rejected() {
+    let mut em = manager();
+    deploy(&mut em, A, Asm::new().op(STOP));
+    let root = em.state_root();
+    let mut t = tx(A, &[]);
+    t.gas_limit = 9_000_001;
+    let result = em.execute_transaction(&t);
+    assert_eq!(result.status, Status::Rejected);
+    assert_eq!(em.state_root(), root);
+}
+
+#[test]
+fn transaction_hash_is_the_packed_encoding() {
+    let t = tx(A, b"\x01\x02");
+    let mut packed = Vec::new();
+    packed.extend_from_slice(&t.timestamp.to_be_bytes::<32>());
+    packed.extend_from_slice(&t.block_number.to_be_bytes::<32>());
+    packed.push(1);
+    packed.extend_from_slice(&t.l1_tx_origin.0);
+    packed.extend_from_slice(&A.0);
+    packed.extend_from_slice(&U256::from(GAS).to_be_bytes::<32>());
+    packed.extend_from_slice(b"\x01\x02");
+    assert_eq!(t.hash(), keccak256(&packed));
+}
