@@ -31,6 +31,14 @@ pub enum InputError {
         "unknown fork {0:?}; known forks: Frontier, Homestead, TangerineWhistle, SpuriousDragon, Byzantium, Constantinople, Petersburg, Istanbul, Berlin, London, Paris, Shanghai, Cancun"
     )]
     Fork(String),
+    /// A JSON input file that does not have the expected shape.
+    #[error("{path}: {source}")]
+    Fixture {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        source: crate::statetest::FixtureError,
+    },
     /// Any other malformed value, with what was expected.
     #[error("{0}")]
     Invalid(&'static str),

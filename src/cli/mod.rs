@@ -1,6 +1,7 @@
 //! The `ovm` command: argument parsing, input reading and the subcommands. Bad input exits with
 //! code 2 and a one-line message; nothing here panics on input.
 
+mod exec;
 mod input;
 mod run;
 mod statetest;
@@ -31,6 +32,8 @@ enum Command {
     },
     /// Run bytecode in one message call and print output, gas used and status as JSON.
     Run(run::RunArgs),
+    /// Execute one OVM transaction under the execution manager from JSON files.
+    Exec(exec::ExecArgs),
     /// Run ethereum/tests state tests (files or directories).
     Statetest(statetest::StatetestArgs),
 }
@@ -55,6 +58,7 @@ where
             ExitCode::SUCCESS
         }),
         Command::Run(args) => run::run(args),
+        Command::Exec(args) => exec::run(args),
         Command::Statetest(args) => statetest::run(args),
     };
     match result {

@@ -36,6 +36,9 @@ pub(crate) fn string<'v>(value: &'v Value, key: &'static str) -> Result<&'v str,
 /// A quantity (`0x1`, `0x:bigint 0x...`, or decimal). `Ok(None)` when it does not fit in 256
 /// bits, which the tests use to make a transaction invalid.
 pub(crate) fn quantity(value: &Value, key: &'static str) -> Result<Option<U256>, FixtureError> {
+    if let Some(n) = value.as_u64() {
+        return Ok(Some(U256::from(n)));
+    }
     let s = string(value, key)?.trim();
     let s = s.strip_prefix("0x:bigint ").unwrap_or(s);
     let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
@@ -97,7 +100,8 @@ mod tests {
         let big = "0x:bigint 0x10000000000000000000000000000000000000000000000000000000000000001";
         assert_eq!(quantity(&json!(big), "x"), Ok(None));
         assert_eq!(quantity(&json!("0xzz"), "x"), Err(FixtureError::Hex("x")));
-        assert_eq!(quantity(&json!(5), "x"), Err(FixtureError::Field("x")));
+        assert_eq!(quantity(&json!(5), "x"), Ok(Some(U256::from(5))));
+        assert_eq!(quantity(&json!(-5), "x"), Err(FixtureError::Field("x")));
         assert_eq!(u64_quantity(&json!("0x10000000000000000"), "x"), Ok(None));
     }
 }

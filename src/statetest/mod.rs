@@ -2,7 +2,7 @@
 //! case run and judged as `../shared/ethtests/README.md` says, and the parallel runner behind
 //! `ovm statetest`.
 
-mod json;
+pub(crate) mod json;
 pub mod runner;
 pub mod vmtest;
 
@@ -208,24 +208,61 @@ fn parse_test(name: &str, test: &Value) -> Result<StateTest, FixtureError> {
     Ok(StateTest { name: name.to_string(), env, pre, transaction, post, unknown_forks })
 }
 
-/// Parses an alloc-format account map (`{address: {balance, code, nonce, storage}}`).
+/// Parses an alloc-format account map (`{address: {balance, code, nonce, storage}}`); a missing
+/// field means zero, empty code or empty storage.
 pub(crate) fn parse_accounts(accounts: &Value, key: &'static str) -> Result<Vec<PreAccount>, FixtureError> {
     use json::*;
     let mut out = Vec::new();
     for (addr, account) in accounts.as_object().ok_or(FixtureError::Field(key))? {
         let address = Address::from_hex(addr).map_err(|_| FixtureError::Hex(key))?;
-        let code = bytes(field(account, "code")?, "code")?;
-        let nonce = u64_quantity(field(account, "nonce")?, "nonce")?.ok_or(FixtureError::Field("nonce"))?;
-        let balance = u256(field(account, "balance")?, "balance")?;
+        if !account.is_object() {
+            return Err(FixtureError::Field(key));
+        }
+        let code = account.get("code").map(|v| bytes(v, "code")).transpose()?.unwrap_or_default();
+        let nonce = match account.get("nonce") {
+            Some(v) => u64_quantity(v, "nonce")?.ok_or(FixtureError::Field("nonce"))?,
+            None => 0,
+        };
+        let balance = account.get("balance").map(|v| u256(v, "balance")).transpose()?.unwrap_or_default();
         let mut storage = Vec::new();
-        for (slot, value) in field(account, "storage")?.as_object().ok_or(FixtureError::Field("storage"))? {
-            let slot =
-                quantity(&Value::String(slot.clone()), "storage")?.ok_or(FixtureError::Field("storage"))?;
-            storage.push((slot, u256(value, "storage")?));
+        if let Some(slots) = account.get("storage") {
+            for (slot, value) in slots.as_object().ok_or(FixtureError::Field("storage"))? {
+                let slot = quantity(&Value::String(slot.clone()), "storage")?
+                    .ok_or(FixtureError::Field("storage"))?;
+                storage.push((slot, u256(value, "storage")?));
+            }
         }
         out.push(PreAccount { address, info: AccountInfo::new(balance, nonce, code), storage });
     }
     Ok(out)
+}
+
+/// Writes accounts in the alloc format, sorted by address and slot, quantities in minimal hex.
+pub fn alloc_json(db: &InMemoryDb) -> Value {
+    let mut accounts = serde_json::Map::new();
+    for (address, account) in db.accounts_sorted() {
+        let mut slots: Vec<_> = account.storage.iter().collect();
+        slots.sort();
+        let storage: serde_json::Map<String, Value> =
+            slots.into_iter().map(|(k, v)| (format!("{k:#x}"), Value::String(format!("{v:#x}")))).collect();
+        let mut entry = serde_json::Map::new();
+        entry.insert("balance".into(), Value::String(format!("{:#x}", account.info.balance)));
+        entry.insert("nonce".into(), Value::String(format!("{:#x}", account.info.nonce)));
+        entry.insert("code".into(), Value::String(crate::primitives::encode_hex(&account.info.code)));
+        entry.insert("storage".into(), Value::Object(storage));
+        accounts.insert(address.to_string(), Value::Object(entry));
+    }
+    Value::Object(accounts)
+}
+
+/// Parses an alloc-format state (`ovm exec --pre`) into a database.
+pub fn parse_alloc(text: &str) -> Result<InMemoryDb, FixtureError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| FixtureError::Json(e.to_string()))?;
+    let mut db = InMemoryDb::new();
+    for account in parse_accounts(&value, "<state>")? {
+        db.insert_account(account.address, account.info, account.storage);
+    }
+    Ok(db)
 }
 
 fn parse_access_list(list: &Value) -> Result<Option<AccessList>, FixtureError> {
