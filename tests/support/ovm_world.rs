@@ -1,0 +1,235 @@
+//! Two worlds for differential tests and benches of the execution manager: the OVM world (the
+//! manager, with a deployer and forwarding user accounts written as OVM code) and the EVM world
+//! (an in-memory state where the same accounts call directly), plus the 2021 artifacts.
+
+#![allow(dead_code, reason = "each test and bench target uses a different subset")]
+
+use bytes::Bytes;
+use ovm::asm::Asm;
+use ovm::manager::{ExecutionManager, ManagerConfig, OvmTransaction};
+use ovm::opcode::*;
+use ovm::primitives::{Address, U256, decode_hex, keccak256};
+use ovm::state::{AccountInfo, InMemoryDb, Log};
+use ovm::{CodeCache, Env, Evm, Fork};
+
+pub(crate) const DEPLOYER: Address = Address::from_low_u64(0xd0d0);
+pub(crate) const ALICE: Address = Address::from_low_u64(0xa11ce);
+pub(crate) const BOB: Address = Address::from_low_u64(0xb0b);
+pub(crate) const CAROL: Address = Address::from_low_u64(0xca401);
+pub(crate) const TIMESTAMP: u64 = 1_620_000_000;
+pub(crate) const CHAIN_ID: u64 = 10;
+
+pub(crate) fn artifact(build: &str, name: &str) -> (Vec<u8>, serde_json::Value) {
+    let path = format!("{}/tests/data/ovm-artifacts/{build}/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let json: serde_json::Value = serde_json::from_str(&text).expect("artifact JSON");
+    let initcode = decode_hex(json["bytecode"].as_str().expect("bytecode")).expect("hex");
+    (initcode, json)
+}
+
+pub(crate) fn selector(signature: &str) -> Vec<u8> {
+    keccak256(signature.as_bytes()).0[..4].to_vec()
+}
+
+pub(crate) fn word(value: U256) -> [u8; 32] {
+    value.to_be_bytes::<32>()
+}
+
+pub(crate) fn call(signature: &str, args: &[U256]) -> Vec<u8> {
+    let mut out = selector(signature);
+    for a in args {
+        out.extend_from_slice(&word(*a));
+    }
+    out
+}
+
+/// The kall of `ovmCREATE(bytes)` on the call data, returning the created address.
+pub(crate) fn ovm_deployer() -> Asm {
+    let create = u32::from_be_bytes(selector("ovmCREATE(bytes)").try_into().unwrap());
+    Asm::new()
+        .push(create)
+        .push(224)
+        .op(SHL)
+        .push(0)
+        .op(MSTORE)
+        .mstore(4, 32)
+        .op(CALLDATASIZE)
+        .push(36)
+        .op(MSTORE)
+        .op(CALLDATASIZE)
+        .push(0)
+        .push(68)
+        .op(CALLDATACOPY)
+        // kall(argsOffset 0, argsLen 68 + size, retOffset 0, retLen 32)
+        .push(32)
+        .push(0)
+        .op(CALLDATASIZE)
+        .push(68)
+        .op(ADD)
+        .push(0)
+        .ops(&ovm::opcode::sequences::KALL)
+        .ret(0, 32)
+}
+
+/// An OVM account that forwards `data` to `target` (call data: target word ++ data) with ovmCALL and
+/// returns the manager's `(bool success, bytes data)` result as it is.
+pub(crate) fn ovm_forwarder() -> Asm {
+    let ovm_call = u32::from_be_bytes(selector("ovmCALL(uint256,address,bytes)").try_into().unwrap());
+    Asm::new()
+        .push(ovm_call)
+        .push(224)
+        .op(SHL)
+        .push(0)
+        .op(MSTORE)
+        .mstore(4, 10_000_000u64)
+        .push(0)
+        .op(CALLDATALOAD)
+        .push(36)
+        .op(MSTORE)
+        .mstore(68, 96)
+        .push(32)
+        .op(CALLDATASIZE)
+        .op(SUB)
+        .push(100)
+        .op(MSTORE)
+        .push(32)
+        .op(CALLDATASIZE)
+        .op(SUB)
+        .push(32)
+        .push(132)
+        .op(CALLDATACOPY)
+        // kall(0, 132 + size - 32, 0, 0x800)
+        .push(0x800)
+        .push(0)
+        .push(100)
+        .op(CALLDATASIZE)
+        .op(ADD)
+        .push(0)
+        .ops(&ovm::opcode::sequences::KALL)
+        // return(0, 96 + returned length)
+        .push(64)
+        .op(MLOAD)
+        .push(96)
+        .op(ADD)
+        .push(0)
+        .op(RETURN)
+}
+
+/// The OVM world: the manager with the deployer and user accounts as forwarders.
+pub(crate) struct OvmWorld {
+    pub(crate) em: ExecutionManager,
+}
+
+/// The EVM world: an in-memory state where the same accounts are plain callers.
+pub(crate) struct EvmWorld {
+    pub(crate) db: InMemoryDb,
+}
+
+/// What one call did, for comparison.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub(crate) success: bool,
+    pub(crate) output: Vec<u8>,
+    pub(crate) logs: Vec<Log>,
+}
+
+impl OvmWorld {
+    pub(crate) fn new(users: &[Address]) -> Self {
+        let mut em = ExecutionManager::new(ManagerConfig { chain_id: CHAIN_ID, ..ManagerConfig::default() });
+        em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer().into_bytes()));
+        for user in users {
+            em.set_account(*user, 1, U256::ZERO, Bytes::from(ovm_forwarder().into_bytes()));
+        }
+        OvmWorld { em }
+    }
+
+    pub(crate) fn transaction(
+        &mut self,
+        entrypoint: Address,
+        data: Vec<u8>,
+    ) -> ovm::manager::TransactionResult {
+        let tx = OvmTransaction {
+            timestamp: U256::from(TIMESTAMP),
+            block_number: U256::from(100),
+            l1_queue_origin: 0,
+            l1_tx_origin: Address::ZERO,
+            entrypoint,
+            gas_limit: 9_000_000,
+            data: Bytes::from(data),
+        };
+        self.em.execute_transaction(&tx)
+    }
+
+    pub(crate) fn deploy(&mut self, initcode: Vec<u8>) -> Address {
+        let result = self.transaction(DEPLOYER, initcode);
+        assert!(result.is_success(), "{:?}", result.status);
+        let address = Address::from_word(U256::from_be_slice(&result.return_data));
+        assert_ne!(address, Address::ZERO, "ovmCREATE failed");
+        address
+    }
+
+    pub(crate) fn call(&mut self, from: Address, to: Address, data: &[u8]) -> Outcome {
+        let mut input = to.to_word().to_be_bytes::<32>().to_vec();
+        input.extend_from_slice(data);
+        let result = self.transaction(from, input);
+        assert!(result.is_success(), "forwarder: {:?}", result.status);
+        let out = &result.return_data;
+        let success = U256::from_be_slice(&out[..32]) == U256::from(1);
+        let len = U256::from_be_slice(&out[64..96]).to::<usize>();
+        Outcome { success, output: out[96..96 + len].to_vec(), logs: result.logs }
+    }
+
+    pub(crate) fn storage(&self, address: &Address) -> Vec<(U256, U256)> {
+        let mut s: Vec<_> =
+            self.em.database().get(address).unwrap().storage.iter().map(|(k, v)| (*k, *v)).collect();
+        s.sort();
+        s
+    }
+}
+
+impl EvmWorld {
+    pub(crate) fn new() -> Self {
+        let mut db = InMemoryDb::new();
+        db.insert_account(DEPLOYER, AccountInfo::new(U256::from(10u64.pow(18)), 1, Bytes::new()), []);
+        EvmWorld { db }
+    }
+
+    pub(crate) fn env() -> Env {
+        let mut env = Env { chain_id: CHAIN_ID, ..Env::default() };
+        env.block.timestamp = U256::from(TIMESTAMP);
+        env.block.number = U256::from(100);
+        env
+    }
+
+    pub(crate) fn deploy(&mut self, initcode: Vec<u8>) -> Address {
+        let mut cache = CodeCache::new(Fork::Istanbul);
+        let mut evm = Evm::new(&mut self.db, Self::env(), &mut cache);
+        let tx = ovm::Transaction {
+            caller: DEPLOYER,
+            nonce: 1,
+            gas_limit: 9_000_000,
+            data: Bytes::from(initcode),
+            ..ovm::Transaction::default()
+        };
+        let result = evm.transact(&tx).expect("valid creation");
+        assert!(result.is_success(), "{:?}", result.reason);
+        let changes = evm.finalize();
+        self.db.commit(changes);
+        result.created.expect("created")
+    }
+
+    pub(crate) fn call(&mut self, from: Address, to: Address, data: &[u8]) -> Outcome {
+        let mut cache = CodeCache::new(Fork::Istanbul);
+        let mut evm = Evm::new(&mut self.db, Self::env(), &mut cache);
+        let result = evm.call(from, to, U256::ZERO, Bytes::copy_from_slice(data), 5_000_000).expect("state");
+        let changes = evm.finalize();
+        self.db.commit(changes);
+        Outcome { success: result.is_success(), output: result.output.to_vec(), logs: result.logs }
+    }
+
+    pub(crate) fn storage(&self, address: &Address) -> Vec<(U256, U256)> {
+        let mut s: Vec<_> = self.db.get(address).unwrap().storage.iter().map(|(k, v)| (*k, *v)).collect();
+        s.sort();
+        s
+    }
+}
