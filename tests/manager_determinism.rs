@@ -9,8 +9,11 @@ use ovm::manager::{ExecutionManager, ManagerConfig, OvmTransaction, TransactionR
 use ovm::primitives::{Address, B256, U256, keccak256};
 use ovm_world::*;
 
+/// An account to load: address, nonce, code and storage.
+type Account = (Address, u64, Bytes, Vec<(U256, U256)>);
+
 /// A state of many accounts with storage, listed once; each run loads it in its own order.
-fn accounts() -> Vec<(Address, u64, Bytes, Vec<(U256, U256)>)> {
+fn accounts() -> Vec<Account> {
     let forwarder = Bytes::from(ovm_forwarder().into_bytes());
     let mut out = vec![(DEPLOYER, 1, Bytes::from(ovm_deployer().into_bytes()), vec![])];
     for i in 0..40u64 {
