@@ -11,6 +11,7 @@ use super::*;
 use crate::asm::Asm;
 use crate::evm::{create_address, create2_address};
 use crate::opcode::*;
+use crate::fork::Fork;
 use crate::primitives::{Address, U256, keccak256};
 use crate::state::{DatabaseError, InMemoryDb};
 
@@ -457,4 +458,29 @@ fn transaction_hash_is_the_packed_encoding() {
     packed.extend_from_slice(&U256::from(GAS).to_be_bytes::<32>());
     packed.extend_from_slice(b"\x01\x02");
     assert_eq!(t.hash(), keccak256(&packed));
+}
+
+/// The worked example of the README's "Gas in OVM mode": `ovmSLOAD(7)` with the calldata at 0 and
+/// the result at 64.
+fn sload_example() -> Asm {
+    store_bytes(Asm::new(), 0, &calldata("ovmSLOAD(bytes32)", &[U256::from(7)])).kall(0, 36, 64, 32).op(STOP)
+}
+
+#[test]
+fn a_kall_costs_the_opcode_it_stands_for() {
+    // Two MSTOREs of the calldata: 2 * (PUSH32 3 + PUSH1 3 + MSTORE 3) = 18, memory to 2 words = 6.
+    // The kall's four arguments: 4 PUSH1 = 12. CALLER PUSH1 SWAP1 GAS = 10. The CALL: memory to 3
+    // words = 3 more, and what SLOAD costs natively. After the CALL, the success path: PC PUSH1
+    // ADD JUMPI JUMPDEST RETURNDATASIZE PUSH1 EQ ISZERO PC PUSH1 ADD JUMPI JUMPDEST = 49.
+    let around = 18 + 6 + 12 + 10 + 3 + 49;
+    for (fork, sload) in [(Fork::Istanbul, 800), (Fork::Berlin, 2100), (Fork::Cancun, 2100)] {
+        let mut em = ExecutionManager::new(ManagerConfig { fork, ..ManagerConfig::default() });
+        deploy(&mut em, A, sload_example());
+        let result = em.execute_transaction(&tx(A, &[]));
+        assert!(result.is_success());
+        assert_eq!(result.gas_used, around + sload, "{fork}");
+        // Nuisance gas: the entrypoint's first load (30000 + 100 per byte of its code), the
+        // slot's first load (20000).
+        assert_eq!(result.nuisance_gas_used, 30_000 + 100 * sload_example().len() as u64 + 20_000, "{fork}");
+    }
 }
