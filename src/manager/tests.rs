@@ -10,8 +10,8 @@ use super::abi::{self, Args};
 use super::*;
 use crate::asm::Asm;
 use crate::evm::{create_address, create2_address};
-use crate::opcode::*;
 use crate::fork::Fork;
+use crate::opcode::*;
 use crate::primitives::{Address, U256, keccak256};
 use crate::state::{DatabaseError, InMemoryDb};
 
