@@ -17,6 +17,7 @@ use alloc::sync::Arc;
 use bytes::Bytes;
 
 pub use memory::{MEMORY_LIMIT, Memory};
+pub(crate) use stack::StackPtr;
 pub use stack::{STACK_LIMIT, Stack};
 
 use crate::decode::{BEGIN_BLOCK, BlockInfo, DecodedCode, KALL};
@@ -365,31 +366,29 @@ impl core::fmt::Debug for Host<'_, '_> {
     }
 }
 
-/// Takes `cost` from the frame's gas, or fails with out-of-gas.
+/// Takes `cost` from `gas`, or fails with out-of-gas.
 #[inline(always)]
-pub(crate) fn charge(frame: &mut Frame, cost: u64) -> Result<(), ExitReason> {
-    if frame.gas < cost {
+pub(crate) fn charge(gas: &mut u64, cost: u64) -> Result<(), ExitReason> {
+    if *gas < cost {
         return Err(ExitReason::OutOfGas);
     }
-    frame.gas -= cost;
+    *gas -= cost;
     Ok(())
 }
 
-/// Checks a block's requirements and charges its static gas.
+/// Checks a block's requirements against the stack `height` and charges its static gas.
 #[inline(always)]
-fn enter_block(frame: &mut Frame, block: &BlockInfo) -> Result<(), ExitReason> {
-    let height = frame.stack.len();
+fn enter_block(gas: &mut u64, height: usize, block: &BlockInfo) -> Result<(), ExitReason> {
     if height < block.stack_required as usize {
         return Err(ExitReason::StackUnderflow);
     }
     if height + block.stack_max_growth as usize > STACK_LIMIT {
         return Err(ExitReason::StackOverflow);
     }
-    charge(frame, u64::from(block.gas))
+    charge(gas, u64::from(block.gas))
 }
 
 /// Per-instruction checks of traced execution: stack bounds and static gas from the opcode table.
-#[inline(always)]
 fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReason> {
     // KALL has CALL's stack effect and no static gas (see `decode::KALL`).
     let (table_op, static_gas) = if op == KALL { (CALL, 0) } else { (op, S::GAS.static_gas[op as usize]) };
@@ -402,29 +401,75 @@ fn enter_instruction<S: Spec>(frame: &mut Frame, op: u8) -> Result<(), ExitReaso
             return Err(ExitReason::StackOverflow);
         }
     }
-    charge(frame, u64::from(static_gas))
+    charge(&mut frame.gas, u64::from(static_gas))
 }
 
 /// Runs `frame` until it ends or needs a sub-call.
+///
+/// The stack top and the gas live in locals (registers) while the loop runs; they are written
+/// back to the frame before anything else reads it (the cold handlers, the tracer, suspension)
+/// and read again after.
 pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>, tracer: &mut T) -> Action {
     use instructions::*;
 
     let code = Arc::clone(&frame.code);
     let instrs = code.instrs();
-    let mut ip = frame.ip;
-    loop {
-        let instr = instrs[ip];
-        ip += 1;
+    // SAFETY: `frame.ip` indexes `instrs`: it is 0, or where this loop left off.
+    let first = instrs.as_ptr();
+    let mut ip = unsafe { first.add(frame.ip) };
+    let base = frame.stack.top_ptr_at_bottom();
+    let mut sp = frame.stack.top_ptr();
+    let mut gas = frame.gas;
+
+    macro_rules! sync {
+        () => {
+            // SAFETY: `sp` comes from this frame's stack and moved only by checked operations.
+            unsafe { frame.stack.set_top(sp) };
+            frame.gas = gas;
+        };
+    }
+    macro_rules! reload {
+        () => {
+            sp = frame.stack.top_ptr();
+            gas = frame.gas;
+        };
+    }
+    // Runs a handler that works on the frame itself.
+    macro_rules! cold {
+        ($e:expr) => {{
+            sync!();
+            let result = $e;
+            reload!();
+            result
+        }};
+    }
+    // The index of the instruction `ip` points at.
+    macro_rules! index {
+        () => {
+            // SAFETY: `ip` points into `instrs` (see the loop's invariant).
+            unsafe { ip.offset_from(first) as usize }
+        };
+    }
+
+    let mut gas_before = 0;
+    let action = 'run: loop {
+        // Invariant: `ip` points into `instrs`. The stream ends with a STOP, every other
+        // terminating instruction leaves the loop, and jumps resolve to indexes of `instrs`, so
+        // `ip` never passes the end.
+        // SAFETY: by the invariant.
+        let instr = unsafe { *ip };
+        ip = unsafe { ip.add(1) };
         // Untraced, the static gas of the block after a gas-reading instruction was charged
         // ahead of time; traced, nothing was.
         let correction = if T::ENABLED { 0 } else { u64::from(instr.arg) };
-        let gas_before = frame.gas;
         if T::ENABLED {
             if instr.op == BEGIN_BLOCK {
                 continue;
             }
+            sync!();
+            gas_before = frame.gas;
             tracer.step(&Step {
-                pc: code.pc(ip - 1),
+                pc: code.pc(index!() - 1),
                 opcode: instr.raw,
                 gas: frame.gas,
                 stack: frame.stack.as_slice(),
@@ -433,132 +478,140 @@ pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>
                 return_data: &frame.return_data,
                 refund: host.state.refund(),
             });
-            if let Err(reason) = enter_instruction::<S>(frame, instr.op) {
-                tracer.step_end(gas_before - frame.gas, Some(reason));
-                frame.ip = ip;
-                return Action::Exit(reason);
+            let entered = enter_instruction::<S>(frame, instr.op);
+            reload!();
+            if let Err(reason) = entered {
+                break 'run Action::Exit(reason);
             }
         }
-
-        let result: Result<(), Action> = match instr.op {
-            BEGIN_BLOCK | JUMPDEST => {
-                if T::ENABLED {
-                    Ok(())
-                } else {
-                    enter_block(frame, code.block(instr.arg)).map_err(Action::Exit)
+        // Leaves the loop with the handler's error, if any.
+        macro_rules! check {
+            ($e:expr) => {
+                if let Err(action) = $e {
+                    break 'run Action::from(action);
                 }
-            }
-            STOP => Err(Action::Exit(ExitReason::Stop)),
-            ADD => arithmetic::add(frame),
-            MUL => arithmetic::mul(frame),
-            SUB => arithmetic::sub(frame),
-            DIV => arithmetic::div(frame),
-            SDIV => arithmetic::sdiv(frame),
-            MOD => arithmetic::rem(frame),
-            SMOD => arithmetic::smod(frame),
-            ADDMOD => arithmetic::addmod(frame),
-            MULMOD => arithmetic::mulmod(frame),
-            EXP => arithmetic::exp::<S>(frame),
-            SIGNEXTEND => arithmetic::signextend(frame),
-            LT => bitwise::lt(frame),
-            GT => bitwise::gt(frame),
-            SLT => bitwise::slt(frame),
-            SGT => bitwise::sgt(frame),
-            EQ => bitwise::eq(frame),
-            ISZERO => bitwise::iszero(frame),
-            AND => bitwise::and(frame),
-            OR => bitwise::or(frame),
-            XOR => bitwise::xor(frame),
-            NOT => bitwise::not(frame),
-            BYTE => bitwise::byte(frame),
-            SHL => bitwise::shl(frame),
-            SHR => bitwise::shr(frame),
-            SAR => bitwise::sar(frame),
-            KECCAK256 => memory::keccak256(frame),
-            ADDRESS => environment::address(frame),
-            BALANCE => host::balance::<S>(frame, host),
-            ORIGIN => environment::origin(frame, host),
-            CALLER => environment::caller(frame),
-            CALLVALUE => environment::callvalue(frame),
-            CALLDATALOAD => environment::calldataload(frame),
-            CALLDATASIZE => environment::calldatasize(frame),
-            CALLDATACOPY => environment::calldatacopy(frame),
-            CODESIZE => environment::codesize(frame),
-            CODECOPY => environment::codecopy(frame),
-            GASPRICE => environment::gasprice(frame, host),
-            EXTCODESIZE => host::extcodesize::<S>(frame, host),
-            EXTCODECOPY => host::extcodecopy::<S>(frame, host),
-            RETURNDATASIZE => environment::returndatasize(frame),
-            RETURNDATACOPY => environment::returndatacopy(frame),
-            EXTCODEHASH => host::extcodehash::<S>(frame, host),
-            BLOCKHASH => host::blockhash(frame, host),
-            COINBASE => environment::coinbase(frame, host),
-            TIMESTAMP => environment::timestamp(frame, host),
-            NUMBER => environment::number(frame, host),
-            PREVRANDAO => environment::prevrandao::<S>(frame, host),
-            GASLIMIT => environment::gaslimit(frame, host),
-            CHAINID => environment::chainid(frame, host),
-            SELFBALANCE => host::selfbalance(frame, host),
-            BASEFEE => environment::basefee(frame, host),
-            BLOBHASH => environment::blobhash(frame, host),
-            BLOBBASEFEE => environment::blobbasefee(frame, host),
-            POP => stack::pop(frame),
-            MLOAD => memory::mload(frame),
-            MSTORE => memory::mstore(frame),
-            MSTORE8 => memory::mstore8(frame),
-            SLOAD => host::sload::<S>(frame, host),
-            SSTORE => host::sstore::<S>(frame, host, correction),
-            JUMP => match control::jump(frame, &code) {
-                Ok(target) => {
-                    ip = target;
-                    Ok(())
-                }
-                Err(e) => Err(e),
-            },
-            JUMPI => match control::jumpi(frame, &code) {
-                Ok(Some(target)) => {
-                    ip = target;
-                    Ok(())
-                }
-                Ok(None) if !T::ENABLED => enter_block(frame, code.block(instr.arg)).map_err(Action::Exit),
-                Ok(None) => Ok(()),
-                Err(e) => Err(e),
-            },
-            PC => stack::push_word(frame, U256::from(instr.arg)),
-            MSIZE => memory::msize(frame),
-            GAS => stack::push_word(frame, U256::from(frame.gas + correction)),
-            TLOAD => host::tload(frame, host),
-            TSTORE => host::tstore(frame, host),
-            MCOPY => memory::mcopy(frame),
-            PUSH0 => stack::push_word(frame, U256::ZERO),
-            PUSH1..=PUSH4 => stack::push_word(frame, U256::from(instr.arg)),
-            PUSH5..=PUSH32 => stack::push_word(frame, *code.wide_push_value(instr.arg)),
-            DUP1..=DUP16 => stack::dup(frame, (instr.op - DUP1 + 1) as usize),
-            SWAP1..=SWAP16 => stack::swap(frame, (instr.op - SWAP1 + 1) as usize),
-            LOG0..=LOG4 => host::log(frame, host, tracer, (instr.op - LOG0) as usize),
-            CREATE | CREATE2 => system::create::<S>(frame, instr.op, correction),
-            CALL | CALLCODE | DELEGATECALL | STATICCALL => {
-                system::call::<S>(frame, host, instr.op, correction)
-            }
-            KALL => system::kall(frame, correction),
-            RETURN => control::ret(frame, ExitReason::Return),
-            REVERT => control::ret(frame, ExitReason::Revert),
-            SELFDESTRUCT => system::selfdestruct::<S>(frame, host),
-            _ => Err(Action::Exit(ExitReason::InvalidOpcode)),
-        };
-
-        if T::ENABLED {
-            let error = match &result {
-                Err(Action::Exit(reason)) if !reason.is_success() && !reason.is_revert() => Some(*reason),
-                _ => None,
             };
-            tracer.step_end(gas_before.saturating_sub(frame.gas), error);
         }
-        if let Err(action) = result {
-            frame.ip = ip;
-            return action;
+
+        match instr.op {
+            BEGIN_BLOCK | JUMPDEST => {
+                if !T::ENABLED {
+                    check!(enter_block(&mut gas, sp.height(base), code.block(instr.arg)));
+                }
+            }
+            STOP => break 'run Action::Exit(ExitReason::Stop),
+            ADD => arithmetic::add(&mut sp),
+            MUL => arithmetic::mul(&mut sp),
+            SUB => arithmetic::sub(&mut sp),
+            DIV => arithmetic::div(&mut sp),
+            SDIV => arithmetic::sdiv(&mut sp),
+            MOD => arithmetic::rem(&mut sp),
+            SMOD => arithmetic::smod(&mut sp),
+            ADDMOD => arithmetic::addmod(&mut sp),
+            MULMOD => arithmetic::mulmod(&mut sp),
+            EXP => check!(arithmetic::exp::<S>(&mut sp, &mut gas)),
+            SIGNEXTEND => arithmetic::signextend(&mut sp),
+            LT => bitwise::lt(&mut sp),
+            GT => bitwise::gt(&mut sp),
+            SLT => bitwise::slt(&mut sp),
+            SGT => bitwise::sgt(&mut sp),
+            EQ => bitwise::eq(&mut sp),
+            ISZERO => bitwise::iszero(&mut sp),
+            AND => bitwise::and(&mut sp),
+            OR => bitwise::or(&mut sp),
+            XOR => bitwise::xor(&mut sp),
+            NOT => bitwise::not(&mut sp),
+            BYTE => bitwise::byte(&mut sp),
+            SHL => bitwise::shl(&mut sp),
+            SHR => bitwise::shr(&mut sp),
+            SAR => bitwise::sar(&mut sp),
+            KECCAK256 => check!(cold!(memory::keccak256(frame))),
+            ADDRESS => stack::push(&mut sp, frame.message.address.to_word()),
+            BALANCE => check!(cold!(host::balance::<S>(frame, host))),
+            ORIGIN => stack::push(&mut sp, host.env.origin.to_word()),
+            CALLER => stack::push(&mut sp, frame.message.caller.to_word()),
+            CALLVALUE => stack::push(&mut sp, frame.message.value),
+            CALLDATALOAD => environment::calldataload(&mut sp, &frame.message.input),
+            CALLDATASIZE => stack::push(&mut sp, U256::from(frame.message.input.len())),
+            CALLDATACOPY => check!(cold!(environment::calldatacopy(frame))),
+            CODESIZE => stack::push(&mut sp, U256::from(code.bytes().len())),
+            CODECOPY => check!(cold!(environment::codecopy(frame))),
+            GASPRICE => stack::push(&mut sp, host.env.gas_price),
+            EXTCODESIZE => check!(cold!(host::extcodesize::<S>(frame, host))),
+            EXTCODECOPY => check!(cold!(host::extcodecopy::<S>(frame, host))),
+            RETURNDATASIZE => stack::push(&mut sp, U256::from(frame.return_data.len())),
+            RETURNDATACOPY => check!(cold!(environment::returndatacopy(frame))),
+            EXTCODEHASH => check!(cold!(host::extcodehash::<S>(frame, host))),
+            BLOCKHASH => check!(cold!(host::blockhash(frame, host))),
+            COINBASE => stack::push(&mut sp, host.env.block.coinbase.to_word()),
+            TIMESTAMP => stack::push(&mut sp, host.env.block.timestamp),
+            NUMBER => stack::push(&mut sp, host.env.block.number),
+            PREVRANDAO => environment::prevrandao::<S>(&mut sp, host.env),
+            GASLIMIT => stack::push(&mut sp, host.env.block.gas_limit),
+            CHAINID => stack::push(&mut sp, U256::from(host.env.chain_id)),
+            SELFBALANCE => check!(cold!(host::selfbalance(frame, host))),
+            BASEFEE => stack::push(&mut sp, host.env.block.base_fee),
+            BLOBHASH => environment::blobhash(&mut sp, host.env),
+            BLOBBASEFEE => stack::push(&mut sp, host.env.block.blob_base_fee),
+            POP => stack::pop(&mut sp),
+            MLOAD => check!(memory::mload(&mut sp, &mut gas, &mut frame.memory)),
+            MSTORE => check!(memory::mstore(&mut sp, &mut gas, &mut frame.memory)),
+            MSTORE8 => check!(memory::mstore8(&mut sp, &mut gas, &mut frame.memory)),
+            SLOAD => check!(cold!(host::sload::<S>(frame, host))),
+            SSTORE => check!(cold!(host::sstore::<S>(frame, host, correction))),
+            JUMP => match control::jump(&mut sp, &code) {
+                // SAFETY: jump targets are indexes of `instrs`.
+                Some(target) => ip = unsafe { first.add(target) },
+                None => break 'run Action::Exit(ExitReason::InvalidJump),
+            },
+            JUMPI => match control::jumpi(&mut sp, &code) {
+                // SAFETY: jump targets are indexes of `instrs`.
+                Ok(Some(target)) => ip = unsafe { first.add(target) },
+                Ok(None) => {
+                    if !T::ENABLED {
+                        check!(enter_block(&mut gas, sp.height(base), code.block(instr.arg)));
+                    }
+                }
+                Err(reason) => break 'run Action::Exit(reason),
+            },
+            PC => stack::push(&mut sp, U256::from(instr.arg)),
+            MSIZE => stack::push(&mut sp, U256::from(frame.memory.len())),
+            GAS => stack::push(&mut sp, U256::from(gas + correction)),
+            TLOAD => check!(cold!(host::tload(frame, host))),
+            TSTORE => check!(cold!(host::tstore(frame, host))),
+            MCOPY => check!(cold!(memory::mcopy(frame))),
+            PUSH0 => stack::push(&mut sp, U256::ZERO),
+            PUSH1..=PUSH4 => stack::push(&mut sp, U256::from(instr.arg)),
+            PUSH5..=PUSH32 => stack::push(&mut sp, *code.wide_push_value(instr.arg)),
+            DUP1..=DUP16 => stack::dup(&mut sp, (instr.op - DUP1 + 1) as usize),
+            SWAP1..=SWAP16 => stack::swap(&mut sp, (instr.op - SWAP1 + 1) as usize),
+            LOG0..=LOG4 => check!(cold!(host::log(frame, host, tracer, (instr.op - LOG0) as usize))),
+            CREATE | CREATE2 => check!(cold!(system::create::<S>(frame, instr.op, correction))),
+            CALL | CALLCODE | DELEGATECALL | STATICCALL => {
+                check!(cold!(system::call::<S>(frame, host, instr.op, correction)))
+            }
+            KALL => check!(cold!(system::kall(frame, correction))),
+            RETURN => check!(cold!(control::ret(frame, ExitReason::Return))),
+            REVERT => check!(cold!(control::ret(frame, ExitReason::Revert))),
+            SELFDESTRUCT => check!(cold!(system::selfdestruct::<S>(frame, host))),
+            _ => break 'run Action::Exit(ExitReason::InvalidOpcode),
         }
+        if T::ENABLED {
+            tracer.step_end(gas_before - gas, None);
+        }
+    };
+
+    if T::ENABLED {
+        // The instruction that ended the run; errors are reported with it.
+        let error = match &action {
+            Action::Exit(reason) if !reason.is_success() && !reason.is_revert() => Some(*reason),
+            _ => None,
+        };
+        tracer.step_end(gas_before.saturating_sub(gas), error);
     }
+    sync!();
+    frame.ip = index!();
+    action
 }
 
 #[cfg(test)]

@@ -62,6 +62,32 @@ impl Stack {
         &self.data[..self.len]
     }
 
+    /// A pointer one past the top item, for the interpreter loop to keep in a register.
+    #[inline(always)]
+    pub(crate) fn top_ptr(&mut self) -> StackPtr {
+        // SAFETY: len <= STACK_LIMIT = data.len(), so the pointer is in bounds or one past the end.
+        StackPtr { top: unsafe { self.data.as_mut_ptr().add(self.len) } }
+    }
+
+    /// A pointer to the bottom of the stack (what [`StackPtr::height`] measures from).
+    #[inline(always)]
+    pub(crate) fn top_ptr_at_bottom(&mut self) -> StackPtr {
+        StackPtr { top: self.data.as_mut_ptr() }
+    }
+
+    /// Sets the length from a pointer one past the top item.
+    ///
+    /// # Safety
+    /// `top` must come from [`Stack::top_ptr`] of this stack, moved only by [`StackPtr`]
+    /// operations whose bounds were checked.
+    #[inline(always)]
+    pub(crate) unsafe fn set_top(&mut self, top: StackPtr) {
+        // SAFETY: the caller guarantees `top` points into this stack's allocation, at or above
+        // its start, so the offset is a valid length no greater than STACK_LIMIT.
+        self.len = unsafe { top.top.offset_from(self.data.as_ptr()) } as usize;
+        debug_assert!(self.len <= STACK_LIMIT);
+    }
+
     /// Checked push, for code outside the interpreter loop; `false` when full.
     pub fn try_push(&mut self, value: U256) -> bool {
         if self.len == STACK_LIMIT {
@@ -145,6 +171,85 @@ impl Stack {
     }
 }
 
+/// The top of a [`Stack`] as a raw pointer (one past the top item), which the interpreter loop
+/// keeps in a register between instructions and writes back with [`Stack::set_top`].
+///
+/// Every operation is `unsafe` with the same contract as [`Stack`]'s unchecked operations: the
+/// block (or per-instruction) check guarantees the items and the room.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StackPtr {
+    top: *mut U256,
+}
+
+impl StackPtr {
+    /// Number of items between `bottom` (from [`Stack::top_ptr_at_bottom`] of the same stack) and
+    /// this pointer.
+    #[inline(always)]
+    pub(crate) fn height(&self, bottom: StackPtr) -> usize {
+        // Both pointers are into the same allocation; plain address arithmetic avoids `unsafe`.
+        (self.top as usize - bottom.top as usize) / core::mem::size_of::<U256>()
+    }
+
+    /// Removes and returns the top item.
+    ///
+    /// # Safety
+    /// At least one item must be on the stack.
+    #[inline(always)]
+    pub(crate) unsafe fn pop(&mut self) -> U256 {
+        // SAFETY: the caller guarantees an item below `top`.
+        unsafe {
+            self.top = self.top.sub(1);
+            *self.top
+        }
+    }
+
+    /// The top item.
+    ///
+    /// # Safety
+    /// At least one item must be on the stack.
+    #[inline(always)]
+    pub(crate) unsafe fn top(&mut self) -> &mut U256 {
+        // SAFETY: the caller guarantees an item below `top`.
+        unsafe { &mut *self.top.sub(1) }
+    }
+
+    /// Pushes `value`.
+    ///
+    /// # Safety
+    /// The stack must not be full.
+    #[inline(always)]
+    pub(crate) unsafe fn push(&mut self, value: U256) {
+        // SAFETY: the caller guarantees room at `top`.
+        unsafe {
+            self.top.write(value);
+            self.top = self.top.add(1);
+        }
+    }
+
+    /// Pushes a copy of the `n`-th item from the top (1 = top).
+    ///
+    /// # Safety
+    /// At least `n` items and room for one more.
+    #[inline(always)]
+    pub(crate) unsafe fn dup(&mut self, n: usize) {
+        // SAFETY: the caller guarantees `n` items below `top` and room at `top`.
+        unsafe {
+            let value = *self.top.sub(n);
+            self.push(value);
+        }
+    }
+
+    /// Swaps the top item with the one `n` below it.
+    ///
+    /// # Safety
+    /// More than `n` items.
+    #[inline(always)]
+    pub(crate) unsafe fn swap(&mut self, n: usize) {
+        // SAFETY: the caller guarantees n + 1 items below `top`; the two pointers differ (n >= 1).
+        unsafe { core::ptr::swap(self.top.sub(1), self.top.sub(n + 1)) }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +272,24 @@ mod tests {
             assert_eq!(s.pop(), U256::from(3));
         }
         assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn stack_pointer_round_trip() {
+        let mut s = Stack::new();
+        assert!(s.try_push(U256::from(1)));
+        let mut p = s.top_ptr();
+        // SAFETY: one item is present; two pushes and a dup fit; set_top gets a pointer moved
+        // only by these operations.
+        unsafe {
+            p.push(U256::from(2));
+            p.dup(2);
+            p.swap(2);
+            assert_eq!(p.pop(), U256::from(1));
+            *p.top() += U256::from(5);
+            s.set_top(p);
+        }
+        assert_eq!(s.as_slice(), [U256::from(1), U256::from(7)]);
     }
 
     #[test]

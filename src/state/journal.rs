@@ -135,6 +135,32 @@ pub struct StateChanges {
     pub deleted: Vec<Address>,
 }
 
+/// The loaded account at `address`, loading it from `db` on first use (one hash lookup when it is
+/// already loaded).
+fn load_account<'m>(
+    accounts: &'m mut Map<Address, Account>,
+    db: &mut dyn Database,
+    address: &Address,
+) -> Result<&'m mut Account, DatabaseError> {
+    match accounts.entry(*address) {
+        hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+        hashbrown::hash_map::Entry::Vacant(entry) => {
+            let loaded = db.account(address)?;
+            let exists = loaded.is_some();
+            Ok(entry.insert(Account {
+                info: loaded.unwrap_or_default(),
+                storage: Map::default(),
+                exists,
+                warm: false,
+                touched: false,
+                created: false,
+                selfdestructed: false,
+                storage_cleared: false,
+            }))
+        }
+    }
+}
+
 /// The RIPEMD-160 precompile, whose touch survives a revert (the mainnet consensus quirk of
 /// block 2675119; go-ethereum `stateObject.touch`).
 const RIPEMD: Address = Address::from_low_u64(3);
@@ -249,25 +275,7 @@ impl<'db> JournaledState<'db> {
 
     /// Loads `address` if needed, without marking it warm.
     fn load(&mut self, address: &Address) -> Result<&mut Account, DatabaseError> {
-        if !self.accounts.contains_key(address) {
-            let loaded = self.db.account(address)?;
-            let exists = loaded.is_some();
-            let info = loaded.unwrap_or_default();
-            self.accounts.insert(
-                *address,
-                Account {
-                    info,
-                    storage: Map::default(),
-                    exists,
-                    warm: false,
-                    touched: false,
-                    created: false,
-                    selfdestructed: false,
-                    storage_cleared: false,
-                },
-            );
-        }
-        Ok(self.accounts.get_mut(address).expect("inserted above"))
+        load_account(&mut self.accounts, &mut *self.db, address)
     }
 
     /// Marks `address` warm before execution starts (sender, recipient, precompiles, access list,
@@ -288,13 +296,13 @@ impl<'db> JournaledState<'db> {
 
     /// Loads `address` and marks it warm; returns the account and whether it was cold (EIP-2929).
     pub fn access_account(&mut self, address: &Address) -> Result<(&mut Account, bool), DatabaseError> {
-        let account = self.load(address)?;
+        let account = load_account(&mut self.accounts, &mut *self.db, address)?;
         let was_cold = !account.warm;
         if was_cold {
             account.warm = true;
             self.journal.push(Entry::AccountWarmed(*address));
         }
-        Ok((self.accounts.get_mut(address).expect("loaded"), was_cold))
+        Ok((account, was_cold))
     }
 
     /// The account at `address` if it is loaded.
@@ -422,17 +430,16 @@ impl<'db> JournaledState<'db> {
     }
 
     fn sload_inner(&mut self, address: &Address, slot: &U256) -> Result<&mut Slot, DatabaseError> {
-        let account = self.load(address)?;
-        if !account.storage.contains_key(slot) {
-            let value = if account.storage_cleared || !account.exists {
-                U256::ZERO
-            } else {
-                self.db.storage(address, slot)?
-            };
-            let account = self.accounts.get_mut(address).expect("loaded");
-            account.storage.insert(*slot, Slot { original: value, present: value, warm: false });
+        let db = &mut *self.db;
+        let account = load_account(&mut self.accounts, db, address)?;
+        let fresh = account.storage_cleared || !account.exists;
+        match account.storage.entry(*slot) {
+            hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+            hashbrown::hash_map::Entry::Vacant(entry) => {
+                let value = if fresh { U256::ZERO } else { db.storage(address, slot)? };
+                Ok(entry.insert(Slot { original: value, present: value, warm: false }))
+            }
         }
-        Ok(self.accounts.get_mut(address).and_then(|a| a.storage.get_mut(slot)).expect("inserted above"))
     }
 
     /// SLOAD: the current value and whether the slot was cold (EIP-2929; marks it warm).

@@ -1,7 +1,7 @@
 //! Comparison and bitwise logic: LT to SAR.
 
 use super::arithmetic::is_negative;
-use super::{Frame, Handled};
+use crate::interpreter::StackPtr;
 use crate::primitives::U256;
 
 #[inline(always)]
@@ -10,19 +10,17 @@ fn flag(b: bool) -> U256 {
 }
 
 #[inline(always)]
-pub(crate) fn lt(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn lt(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b = flag(a < *b);
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn gt(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn gt(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b = flag(a > *b);
-    Ok(())
 }
 
 /// Signed less-than: words of different sign compare by sign, others as unsigned.
@@ -36,74 +34,65 @@ fn signed_lt(a: &U256, b: &U256) -> bool {
 }
 
 #[inline(always)]
-pub(crate) fn slt(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn slt(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b = flag(signed_lt(&a, b));
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn sgt(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn sgt(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b = flag(signed_lt(b, &a));
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn eq(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn eq(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b = flag(a == *b);
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn iszero(f: &mut Frame) -> Handled {
-    let a = top!(f);
+pub(crate) fn iszero(sp: &mut StackPtr) {
+    let a = stop!(sp);
     *a = flag(a.is_zero());
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn and(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn and(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b &= a;
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn or(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn or(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b |= a;
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn xor(f: &mut Frame) -> Handled {
-    pop!(f; a);
-    let b = top!(f);
+pub(crate) fn xor(sp: &mut StackPtr) {
+    spop!(sp; a);
+    let b = stop!(sp);
     *b ^= a;
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn not(f: &mut Frame) -> Handled {
-    let a = top!(f);
+pub(crate) fn not(sp: &mut StackPtr) {
+    let a = stop!(sp);
     *a = !*a;
-    Ok(())
 }
 
 /// BYTE: the `i`-th byte of the word counting from the most significant, or zero past 31.
 #[inline(always)]
-pub(crate) fn byte(f: &mut Frame) -> Handled {
-    pop!(f; i);
-    let x = top!(f);
+pub(crate) fn byte(sp: &mut StackPtr) {
+    spop!(sp; i);
+    let x = stop!(sp);
     *x = if i < U256::from(32) { U256::from(x.byte(31 - i.as_limbs()[0] as usize)) } else { U256::ZERO };
-    Ok(())
 }
 
 /// EIP-145 shifts: a shift of 256 or more gives zero (or all ones for SAR of a negative word).
@@ -113,35 +102,32 @@ fn shift_amount(shift: &U256) -> Option<usize> {
 }
 
 #[inline(always)]
-pub(crate) fn shl(f: &mut Frame) -> Handled {
-    pop!(f; shift);
-    let x = top!(f);
+pub(crate) fn shl(sp: &mut StackPtr) {
+    spop!(sp; shift);
+    let x = stop!(sp);
     *x = match shift_amount(&shift) {
         Some(n) => *x << n,
         None => U256::ZERO,
     };
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn shr(f: &mut Frame) -> Handled {
-    pop!(f; shift);
-    let x = top!(f);
+pub(crate) fn shr(sp: &mut StackPtr) {
+    spop!(sp; shift);
+    let x = stop!(sp);
     *x = match shift_amount(&shift) {
         Some(n) => *x >> n,
         None => U256::ZERO,
     };
-    Ok(())
 }
 
 #[inline(always)]
-pub(crate) fn sar(f: &mut Frame) -> Handled {
-    pop!(f; shift);
-    let x = top!(f);
+pub(crate) fn sar(sp: &mut StackPtr) {
+    spop!(sp; shift);
+    let x = stop!(sp);
     *x = match shift_amount(&shift) {
         Some(n) => x.arithmetic_shr(n),
         None if is_negative(x) => U256::MAX,
         None => U256::ZERO,
     };
-    Ok(())
 }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 
 use bytes::Bytes;
 
-use super::{Action, ExitReason, Frame, Handled, charge, memory_range, require_non_static};
+use super::{Action, ExitReason, Frame, Handled, charge, frame_memory_range, require_non_static};
 use crate::gas::{self, SSTORE_SENTRY, SstoreRules};
 use crate::interpreter::Host;
 use crate::primitives::{Address, B256, U256};
@@ -22,7 +22,7 @@ fn access<'h, S: Spec>(
 ) -> Result<&'h crate::state::Account, Action> {
     let (account, was_cold) = host.state.access_account(address)?;
     if was_cold {
-        charge(f, S::GAS.cold_account_surcharge)?;
+        charge(&mut f.gas, S::GAS.cold_account_surcharge)?;
     }
     Ok(account)
 }
@@ -59,8 +59,8 @@ pub(crate) fn extcodehash<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Ha
 pub(crate) fn extcodecopy<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled {
     pop!(f; address, dest, source_offset, len);
     let address = Address::from_word(address);
-    let (dest, len) = memory_range(f, dest, len)?;
-    charge(f, gas::copy_cost(len as u64))?;
+    let (dest, len) = frame_memory_range(f, dest, len)?;
+    charge(&mut f.gas, gas::copy_cost(len as u64))?;
     let code = access::<S>(f, host, &address)?.info.code.clone();
     if len > 0 {
         f.memory.store_padded(dest, len, &code, source_offset);
@@ -81,7 +81,7 @@ pub(crate) fn sload<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> Handled 
     let slot = *top!(f);
     let (value, was_cold) = host.state.sload(&f.message.address, &slot)?;
     if was_cold {
-        charge(f, S::GAS.cold_sload_surcharge)?;
+        charge(&mut f.gas, S::GAS.cold_sload_surcharge)?;
     }
     *top!(f) = value;
     Ok(())
@@ -99,7 +99,7 @@ pub(crate) fn sstore<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, correction
     let outcome = host.state.sstore(&f.message.address, &slot, value)?;
     let (cost, refund) = S::GAS.sstore_cost(&outcome.original, &outcome.present, &value);
     let cold = if outcome.was_cold { S::GAS.cold_sstore_surcharge } else { 0 };
-    charge(f, cost + cold)?;
+    charge(&mut f.gas, cost + cold)?;
     host.state.add_refund(refund);
     Ok(())
 }
@@ -128,8 +128,8 @@ pub(crate) fn log<T: Tracer>(
 ) -> Handled {
     require_non_static(f)?;
     pop!(f; offset, len);
-    let (offset, len) = memory_range(f, offset, len)?;
-    charge(f, gas::LOG_DATA_BYTE * len as u64)?;
+    let (offset, len) = frame_memory_range(f, offset, len)?;
+    charge(&mut f.gas, gas::LOG_DATA_BYTE * len as u64)?;
     let mut words = Vec::with_capacity(topics);
     for _ in 0..topics {
         pop!(f; topic);

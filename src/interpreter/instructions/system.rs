@@ -5,7 +5,7 @@ use alloc::boxed::Box;
 
 use bytes::Bytes;
 
-use super::{Action, ExitReason, Frame, Handled, charge, memory_range, require_non_static};
+use super::{Action, ExitReason, Frame, Handled, charge, frame_memory_range, require_non_static};
 use crate::fork::Fork;
 use crate::gas;
 use crate::interpreter::{CallRequest, CreateRequest, Host, Message, Pending};
@@ -29,8 +29,8 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
     if op == CALL && !value.is_zero() {
         require_non_static(f)?;
     }
-    let (in_offset, in_len) = memory_range(f, in_offset, in_len)?;
-    let (out_offset, out_len) = memory_range(f, out_offset, out_len)?;
+    let (in_offset, in_len) = frame_memory_range(f, in_offset, in_len)?;
+    let (out_offset, out_len) = frame_memory_range(f, out_offset, out_len)?;
 
     let (account, was_cold) = host.state.access_account(&target)?;
     let mut cost = if was_cold { S::GAS.cold_account_surcharge } else { 0 };
@@ -49,7 +49,7 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
             cost += S::GAS.new_account;
         }
     }
-    charge(f, cost)?;
+    charge(&mut f.gas, cost)?;
 
     // The static gas of the rest of the block is given back while the callee runs and charged
     // again when it returns (Frame::resume), so the 63/64 rule sees the true gas left.
@@ -60,7 +60,7 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
     } else {
         requested
     };
-    charge(f, gas)?;
+    charge(&mut f.gas, gas)?;
     let stipend = if value.is_zero() { 0 } else { S::GAS.call_stipend };
 
     let (kind, message) = match op {
@@ -132,8 +132,8 @@ pub(crate) fn call<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>, op: u8, corr
 /// emulated opcode did not use (`spec/OVM.md` section 5).
 pub(crate) fn kall(f: &mut Frame, correction: u64) -> Handled {
     pop!(f; _requested_gas, target, value, in_offset, in_len, out_offset, out_len);
-    let (in_offset, in_len) = memory_range(f, in_offset, in_len)?;
-    let (out_offset, out_len) = memory_range(f, out_offset, out_len)?;
+    let (in_offset, in_len) = frame_memory_range(f, in_offset, in_len)?;
+    let (out_offset, out_len) = frame_memory_range(f, out_offset, out_len)?;
     let target = Address::from_word(target);
     f.gas += correction;
     let gas = core::mem::take(&mut f.gas);
@@ -172,18 +172,18 @@ pub(crate) fn create<S: Spec>(f: &mut Frame, op: u8, correction: u64) -> Handled
     {
         return Err(Action::Exit(ExitReason::InitcodeSizeLimit));
     }
-    let (offset, len) = memory_range(f, offset, len)?;
+    let (offset, len) = frame_memory_range(f, offset, len)?;
     let words = gas::words(len as u64);
     let mut cost = S::GAS.initcode_word * words;
     if salt.is_some() {
         // CREATE2 hashes the initcode to derive the address.
         cost += gas::KECCAK_WORD * words;
     }
-    charge(f, cost)?;
+    charge(&mut f.gas, cost)?;
 
     f.gas += correction;
     let gas = S::GAS.max_call_gas(f.gas);
-    charge(f, gas)?;
+    charge(&mut f.gas, gas)?;
     f.pending = Pending::Create { correction };
     Err(Action::Create(Box::new(CreateRequest {
         kind: if salt.is_some() { FrameKind::Create2 } else { FrameKind::Create },
@@ -217,7 +217,7 @@ pub(crate) fn selfdestruct<S: Spec>(f: &mut Frame, host: &mut Host<'_, '_>) -> H
             cost += S::GAS.new_account;
         }
     }
-    charge(f, cost)?;
+    charge(&mut f.gas, cost)?;
 
     let created_now = host.state.peek_account(&me)?.created;
     if S::FORK.is_at_least(Fork::Cancun) && !created_now {
