@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 
 use crate::fork::Fork;
-use crate::opcode::{self, CALL, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
+use crate::opcode::{self, CALL, CALLER, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
 use crate::primitives::{B256, Map, U256, keccak256};
 
 /// Internal opcode that starts a basic block which does not begin with a JUMPDEST (the code's
@@ -105,12 +105,6 @@ impl Instruction<'_> {
     }
 }
 
-/// `true` when the CALL at `pc` is the CALL of a complete kall sequence.
-fn is_kall_call(code: &[u8], pc: usize) -> bool {
-    let offset = opcode::sequences::KALL_CALL_OFFSET;
-    pc >= offset && code[pc - offset..].starts_with(&opcode::sequences::KALL)
-}
-
 /// Accumulates one basic block during decoding.
 struct BlockBuilder {
     index: usize,
@@ -188,11 +182,18 @@ impl DecodedCode {
         }
 
         let mut pc = 0usize;
+        // The pc of the CALL of the kall sequence that started last (OVM dialect only).
+        let mut kall_call_at = usize::MAX;
         while pc < len {
             let raw = code[pc];
             let info = opcode::info_in(raw, fork);
+            if dialect == Dialect::Ovm && raw == CALLER && code[pc..].starts_with(&opcode::sequences::KALL) {
+                // A kall starts at this instruction (not inside PUSH data), so its CALL is the
+                // call to the manager.
+                kall_call_at = pc + opcode::sequences::KALL_CALL_OFFSET;
+            }
             let op = match info {
-                Some(_) if dialect == Dialect::Ovm && raw == CALL && is_kall_call(code, pc) => KALL,
+                Some(_) if raw == CALL && pc == kall_call_at => KALL,
                 Some(_) => raw,
                 None => UNDEFINED,
             };
@@ -503,6 +504,11 @@ mod tests {
         let ovm =
             DecodedCode::with_dialect(Bytes::from(code.clone()), B256::ZERO, Fork::Istanbul, Dialect::Ovm);
         assert!(ovm.instrs().iter().any(|i| i.op == KALL) && !ovm.instrs().iter().any(|i| i.op == CALL));
+        // A kall whose CALLER is PUSH data is no kall.
+        let mut hidden = alloc::vec![opcode::PUSH1];
+        hidden.extend_from_slice(&opcode::sequences::KALL);
+        let pushed = DecodedCode::with_dialect(Bytes::from(hidden), B256::ZERO, Fork::Istanbul, Dialect::Ovm);
+        assert!(!pushed.instrs().iter().any(|i| i.op == KALL));
         // A kall cut short by the end of the code is no kall.
         code.truncate(code.len() - 1);
         let cut = DecodedCode::with_dialect(Bytes::from(code), B256::ZERO, Fork::Istanbul, Dialect::Ovm);

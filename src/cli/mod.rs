@@ -1,6 +1,7 @@
 //! The `ovm` command: argument parsing, input reading and the subcommands. Bad input exits with
 //! code 2 and a one-line message; nothing here panics on input.
 
+mod check;
 mod exec;
 mod input;
 mod run;
@@ -30,6 +31,8 @@ enum Command {
         /// Bytecode: hex (with or without 0x), a file holding hex, or `-` for standard input.
         code: String,
     },
+    /// Check bytecode against the OVM purity rules: exit 0 when pure, 1 when impure, 2 on bad input.
+    Check(check::CheckArgs),
     /// Run bytecode in one message call and print output, gas used and status as JSON.
     Run(run::RunArgs),
     /// Execute one OVM transaction under the execution manager from JSON files.
@@ -57,6 +60,7 @@ where
             print!("{}", crate::asm::disassemble(&bytes));
             ExitCode::SUCCESS
         }),
+        Command::Check(args) => check::run(args),
         Command::Run(args) => run::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Statetest(args) => statetest::run(args),

@@ -314,13 +314,14 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
         Ok(if was_cold { S::GAS.cold_account_surcharge } else { 0 })
     }
 
-    /// Whether `code` passes the purity checker (cached by code hash).
-    fn is_pure(&mut self, hash: B256, code: &Bytes) -> bool {
-        if let Some(&verdict) = self.purity.get(&hash) {
+    /// Whether `code` passes the purity checker, judged on its decoded stream (the one execution
+    /// uses) and cached by code hash.
+    fn is_pure(&mut self, code: &DecodedCode) -> bool {
+        if let Some(&verdict) = self.purity.get(&code.hash()) {
             return verdict;
         }
-        let verdict = crate::purity::check(code).is_pure();
-        self.purity.insert(hash, verdict);
+        let verdict = crate::purity::is_pure(code);
+        self.purity.insert(code.hash(), verdict);
         verdict
     }
 
@@ -589,13 +590,13 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             return Ok(Served::Started(Next::Done(self.end_message(Ok(Vec::new()), child_gas))));
         }
         let (hash, code) = (account.info.code_hash, account.info.code.clone());
-        if !self.is_pure(hash, &code) {
+        let decoded = self.cache.get_or_decode(hash, &code);
+        if !self.is_pure(&decoded) {
             // The manager runs only pure code (spec/OVM.md section 1).
             let nuisance_left = self.top().nuisance_left;
             let revert = flags::encode(RevertFlag::UnsafeBytecode, nuisance_left, &[]);
             return Ok(Served::Started(Next::Done(self.end_message(Err(revert), child_gas))));
         }
-        let decoded = self.cache.get_or_decode(hash, &code);
         let message = Message {
             caller: MANAGER_ADDRESS,
             address: context.address,
@@ -718,7 +719,8 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             return Err(Fail::Flag(RevertFlag::CreateCollision, reason));
         }
         let hash = keccak256(&init_code);
-        if !self.is_pure(hash, &init_code) {
+        let code = Arc::new(DecodedCode::with_dialect(init_code, hash, S::FORK, Dialect::Ovm));
+        if !self.is_pure(&code) {
             let reason = abi::encode_revert_string(
                 "Contract creation code contains unsafe opcodes. Did you use the right compiler or pass an unsafe constructor argument?",
             );
@@ -730,7 +732,6 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
         // Lib_EthUtils.createContract: the constructor gets all but 1/64 of safeCREATE's gas.
         let frame_gas = S::GAS.max_call_gas(child_gas);
         self.top().kall_gas_left += child_gas - frame_gas;
-        let code = Arc::new(DecodedCode::with_dialect(init_code, hash, S::FORK, Dialect::Ovm));
         let message = Message {
             caller: MANAGER_ADDRESS,
             address,
@@ -774,8 +775,8 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             return Err(Fail::Flag(RevertFlag::OutOfGas, Vec::new()));
         }
         *gas_left -= deposit;
-        let hash = keccak256(&code);
-        if !self.is_pure(hash, &code) {
+        let decoded = self.cache.get_or_decode(keccak256(&code), &code);
+        if !self.is_pure(&decoded) {
             let reason = abi::encode_revert_string("Constructor attempted to deploy unsafe bytecode.");
             return Err(Fail::Flag(RevertFlag::UnsafeBytecode, reason));
         }

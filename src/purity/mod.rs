@@ -30,7 +30,8 @@ use core::ops::{ControlFlow, Range};
 
 use bytes::Bytes;
 
-pub use rules::{ByteClass, CLASSES, ContractConstants, KALL, KOPY, OVM_FORK, Rule, Sequence, class};
+pub use crate::opcode::sequences::{KALL, KOPY};
+pub use rules::{ByteClass, CLASSES, ContractConstants, OVM_FORK, Rule, Sequence, class};
 
 use crate::decode::{BEGIN_BLOCK, DecodedCode};
 use crate::fork::Fork;
@@ -185,8 +186,8 @@ pub fn check(code: &[u8]) -> Report {
     check_decoded(&decode(code))
 }
 
-/// Checks decoded code (decoded for any fork: the rules read the code's bytes, not the fork's
-/// view of them).
+/// Checks decoded code (decoded for any fork and dialect: the rules read the code's bytes, not the
+/// decoder's view of them).
 pub fn check_decoded(code: &DecodedCode) -> Report {
     let mut report = Report { code_size: code.bytes().len(), ..Report::default() };
     walk(code, &mut report);
@@ -230,6 +231,23 @@ fn sequence_at(code: &[u8], pc: usize) -> Result<Sequence, Rule> {
     Err(Rule::CallerOutsideSequence)
 }
 
+/// Opcodes (as decoded, [`crate::decode::Instr::op`]) the walk passes in reachable code without a
+/// closer look: allowed opcodes, PUSHes, and the decoder's internal [`BEGIN_BLOCK`] marker, which
+/// is not code. Any other opcode, including the decoder's other internal opcodes (the stand-in for
+/// bytes its fork does not define, the OVM dialect's native kall CALL), is classified by its raw
+/// byte, so the verdict does not depend on the fork or dialect of the decoding.
+const PASS: [bool; 256] = {
+    let mut pass = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        pass[byte] = matches!(CLASSES[byte], ByteClass::Allowed | ByteClass::Push);
+        byte += 1;
+    }
+    assert!(matches!(CLASSES[BEGIN_BLOCK as usize], ByteClass::Impure(Rule::Undefined)));
+    pass[BEGIN_BLOCK as usize] = true;
+    pass
+};
+
 /// Walks the decoded stream of `code` once, reporting to `visitor`. Linear in the code size: each
 /// instruction is visited once, and a CALLER costs one comparison of at most 37 bytes.
 pub fn walk(code: &DecodedCode, visitor: &mut impl Visitor) {
@@ -237,33 +255,19 @@ pub fn walk(code: &DecodedCode, visitor: &mut impl Visitor) {
     // DecodedCode::instrs ends with the STOP that running off the end executes; it is not code.
     let Some((_, instrs)) = code.instrs().split_last() else { return };
     let mut index = 0;
-    // Start of the current unreachable region, or `None` while the code is reachable.
-    let mut unreachable_from: Option<usize> = None;
-    while index < instrs.len() {
-        let instr = instrs[index];
-        index += 1;
-        // BEGIN_BLOCK marks a block start for the interpreter; it is not in the code.
-        if instr.op == BEGIN_BLOCK {
-            continue;
-        }
-        if let Some(start) = unreachable_from {
-            // OVM_SafetyChecker: after a halting opcode only a JUMPDEST that is not PUSH data
-            // makes the code checkable again; the JUMPDEST itself is skipped.
-            if instr.raw == JUMPDEST {
-                let pc = code.pc(index - 1);
-                if start < pc {
-                    visitor.unreachable(start..pc);
-                }
-                unreachable_from = None;
+    loop {
+        // Reachable code.
+        let unreachable_from = loop {
+            let Some(instr) = instrs.get(index) else { return };
+            index += 1;
+            if PASS[usize::from(instr.op)] {
+                continue;
             }
-            continue;
-        }
-        match class(instr.raw) {
-            ByteClass::Allowed | ByteClass::Push => {}
-            ByteClass::Halting => unreachable_from = Some(code.pc(index - 1) + 1),
-            ByteClass::SequenceStart => {
-                let pc = code.pc(index - 1);
-                match sequence_at(bytes, pc) {
+            let pc = code.pc(index - 1);
+            match class(instr.raw) {
+                ByteClass::Allowed | ByteClass::Push => {}
+                ByteClass::Halting => break pc + 1,
+                ByteClass::SequenceStart => match sequence_at(bytes, pc) {
                     Ok(sequence) => {
                         visitor.sequence(SequenceSite { pc, sequence });
                         // The sequence ends on an instruction boundary (tested in `rules`).
@@ -277,20 +281,28 @@ pub fn walk(code: &DecodedCode, visitor: &mut impl Visitor) {
                             return;
                         }
                     }
+                },
+                ByteClass::Impure(rule) => {
+                    if visitor.violation(Violation { pc, opcode: instr.raw, rule }).is_break() {
+                        return;
+                    }
                 }
             }
-            ByteClass::Impure(rule) => {
-                let violation = Violation { pc: code.pc(index - 1), opcode: instr.raw, rule };
-                if visitor.violation(violation).is_break() {
-                    return;
-                }
+        };
+        // Unreachable code. OVM_SafetyChecker: after a halting opcode only a JUMPDEST that is not
+        // PUSH data makes the code checkable again; the JUMPDEST itself is skipped. (A JUMPDEST
+        // decodes as itself in every fork, and the decoder's markers are never JUMPDESTs.)
+        let Some(offset) = instrs[index..].iter().position(|instr| instr.op == JUMPDEST) else {
+            if unreachable_from < bytes.len() {
+                visitor.unreachable(unreachable_from..bytes.len());
             }
+            return;
+        };
+        index += offset + 1;
+        let jumpdest = code.pc(index - 1);
+        if unreachable_from < jumpdest {
+            visitor.unreachable(unreachable_from..jumpdest);
         }
-    }
-    if let Some(start) = unreachable_from
-        && start < bytes.len()
-    {
-        visitor.unreachable(start..bytes.len());
     }
 }
 

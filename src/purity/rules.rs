@@ -2,17 +2,16 @@
 //! kopy sequences, and the same facts in the form the on-chain `OVM_SafetyChecker` spells them.
 //!
 //! Nothing here lists opcodes by hand: a byte's class comes from its [`OpInfo::ovm`] class and the
-//! fork that introduced it ([`OVM_FORK`]), and CALLER's special class from the sequences it starts.
+//! fork that introduced it ([`OVM_FORK`]), and CALLER's special class from the sequences it starts
+//! ([`crate::opcode::sequences`]).
 //!
 //! [`OpInfo::ovm`]: crate::opcode::OpInfo::ovm
 
 use core::fmt;
 
 use crate::fork::Fork;
-use crate::opcode::{
-    ADD, CALL, CALLER, DUP1, EQ, GAS, ISZERO, JUMPDEST, JUMPI, OPCODES, OvmClass, PC, POP, PUSH1, PUSH4,
-    RETURN, RETURNDATACOPY, RETURNDATASIZE, REVERT, SWAP1,
-};
+use crate::opcode::sequences::{KALL, KOPY};
+use crate::opcode::{OPCODES, OvmClass, PUSH1, PUSH4};
 use crate::primitives::U256;
 
 /// The fork whose opcodes the v2 OVM knows: `bin/gen_safety_checker_constants.py` built the
@@ -20,61 +19,13 @@ use crate::primitives::U256;
 /// impure even where a later fork defines it (`spec/OVM.md` section 3).
 pub const OVM_FORK: Fork = Fork::Istanbul;
 
-/// The kall: the only permitted call into the execution manager (`spec/OVM.md` section 2.1;
-/// optimistic-solc `CompilerStack.cpp` `kallAsBytes`). With `argsOffset, argsLen, retOffset,
-/// retLen` on the stack it calls the manager (the EVM caller), re-reverts with the manager's
-/// revert data on failure, returns one byte when the manager answered with exactly one, and
-/// otherwise falls through to its final JUMPDEST.
-pub const KALL: [u8; 37] = [
-    CALLER,
-    PUSH1,
-    0x00,
-    SWAP1,
-    GAS,
-    CALL, // call(gas, caller, 0, args.., ret..)
-    PC,
-    PUSH1,
-    0x0e,
-    ADD,
-    JUMPI, // on success jump to the JUMPDEST 14 bytes after this PC
-    RETURNDATASIZE,
-    PUSH1,
-    0x00,
-    DUP1,
-    RETURNDATACOPY,
-    RETURNDATASIZE,
-    PUSH1,
-    0x00,
-    REVERT,
-    JUMPDEST,
-    RETURNDATASIZE,
-    PUSH1,
-    0x01,
-    EQ,
-    ISZERO, // a one-byte answer means "abort"
-    PC,
-    PUSH1,
-    0x0a,
-    ADD,
-    JUMPI, // otherwise jump to the final JUMPDEST
-    PUSH1,
-    0x01,
-    PUSH1,
-    0x00,
-    RETURN,
-    JUMPDEST,
-];
-
-/// The kopy: a call to the identity precompile (address 4) that copies memory; `CALLER POP` is
-/// only a marker (`spec/OVM.md` section 2.1; optimistic-solc `EVMDialect.cpp`).
-pub const KOPY: [u8; 8] = [CALLER, POP, PUSH1, 0x00, PUSH1, 0x04, GAS, CALL];
-
-/// One of the two byte sequences in which CALLER is allowed.
+/// One of the two byte sequences in which CALLER is allowed (`spec/OVM.md` section 2.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Sequence {
-    /// [`KALL`]: a call into the execution manager.
+    /// [`KALL`]: a call into the execution manager (optimistic-solc `CompilerStack.cpp`
+    /// `kallAsBytes`).
     Kall,
-    /// [`KOPY`]: an identity-precompile memory copy.
+    /// [`KOPY`]: an identity-precompile memory copy (optimistic-solc `EVMDialect.cpp`).
     Kopy,
 }
 
@@ -268,7 +219,7 @@ impl ContractConstants {
 mod tests {
     use super::*;
     use crate::decode::DecodedCode;
-    use crate::opcode::{self, CHAINID, JUMP, PUSH0, PUSH32, SELFDESTRUCT, SLOAD, SSTORE, STOP};
+    use crate::opcode::{self, CALLER, CHAINID, JUMP, PUSH0, PUSH32, SELFDESTRUCT, SLOAD, SSTORE, STOP};
 
     #[test]
     fn sequences_decode_to_whole_instructions() {
@@ -281,14 +232,6 @@ mod tests {
             assert_eq!(last.pc + 1 + last.immediate.len(), bytes.len(), "{sequence}");
             assert!(decoded.instructions().all(|i| !i.is_truncated()));
         }
-    }
-
-    #[test]
-    fn sequences_spell_the_spec_bytes() {
-        // spec/OVM.md section 2.1, as hex.
-        let hex = |bytes: &[u8]| crate::primitives::HexSlice(bytes).to_string();
-        assert_eq!(hex(&KALL), "336000905af158600e01573d6000803e3d6000fd5b3d6001141558600a015760016000f35b");
-        assert_eq!(hex(&KOPY), "3350600060045af1");
     }
 
     #[test]
