@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use bytes::Bytes;
 
 use crate::fork::Fork;
-use crate::opcode::{self, CALL, CALLER, JUMPDEST, JUMPI, OpFlags, PC, PUSH1, PUSH4, PUSH32, STOP};
+use crate::opcode::{self, CALL, CALLER, JUMPDEST, JUMPI, OpFlags, PC, PUSH4, STOP};
 use crate::primitives::{B256, Map, U256, keccak256};
 
 /// Internal opcode that starts a basic block which does not begin with a JUMPDEST (the code's
@@ -105,6 +105,61 @@ impl Instruction<'_> {
     }
 }
 
+/// What decoding needs to know about one byte under one fork, in one lookup.
+#[derive(Clone, Copy, Debug)]
+struct ByteInfo {
+    /// The opcode to execute ([`UNDEFINED`] for bytes the fork does not define).
+    op: u8,
+    /// Immediate bytes (PUSH data).
+    immediate: u8,
+    /// Stack items read.
+    inputs: u8,
+    /// Stack items left.
+    outputs: u8,
+    /// Static gas.
+    gas: u16,
+    /// Flags (undefined bytes terminate).
+    flags: OpFlags,
+}
+
+/// The decode table of `fork`, derived from the opcode table.
+const fn byte_table(fork: Fork) -> [ByteInfo; 256] {
+    let undefined =
+        ByteInfo { op: UNDEFINED, immediate: 0, inputs: 0, outputs: 0, gas: 0, flags: OpFlags::TERMINATES };
+    let mut table = [undefined; 256];
+    let mut b = 0;
+    while b < 256 {
+        // PUSH data is PUSH data in every fork, defined or not.
+        if let Some(info) = &opcode::OPCODES[b] {
+            table[b].immediate = info.immediate_size;
+            if info.is_defined_in(fork) {
+                table[b] = ByteInfo {
+                    op: b as u8,
+                    immediate: info.immediate_size,
+                    inputs: info.inputs,
+                    outputs: info.outputs,
+                    gas: info.gas[fork.index()],
+                    flags: info.flags,
+                };
+            }
+        }
+        b += 1;
+    }
+    table
+}
+
+/// One decode table per fork, built at compile time (evmone keeps one table per revision).
+static BYTE_TABLES: [[ByteInfo; 256]; crate::fork::FORK_COUNT] = {
+    let mut tables = [[ByteInfo { op: 0, immediate: 0, inputs: 0, outputs: 0, gas: 0, flags: OpFlags::NONE };
+        256]; crate::fork::FORK_COUNT];
+    let mut f = 0;
+    while f < crate::fork::FORK_COUNT {
+        tables[f] = byte_table(Fork::ALL[f]);
+        f += 1;
+    }
+    tables
+};
+
 /// Accumulates one basic block during decoding.
 struct BlockBuilder {
     index: usize,
@@ -112,15 +167,14 @@ struct BlockBuilder {
     height: i32,
     required: i32,
     growth: i32,
-    /// Instructions that read the gas left, with the block gas charged up to and including them.
-    gas_readers: Vec<(usize, u64)>,
 }
 
 impl BlockBuilder {
     fn new(index: usize) -> BlockBuilder {
-        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0, gas_readers: Vec::new() }
+        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0 }
     }
 
+    #[inline(always)]
     fn add(&mut self, gas: u16, inputs: u8, outputs: u8) {
         self.gas += u64::from(gas);
         self.required = self.required.max(i32::from(inputs) - self.height);
@@ -128,9 +182,10 @@ impl BlockBuilder {
         self.growth = self.growth.max(self.height);
     }
 
-    /// Writes the block's summary and the gas corrections of its gas readers.
-    fn finish(self, instrs: &mut [Instr], blocks: &mut [BlockInfo]) {
-        for (at, charged) in self.gas_readers {
+    /// Writes the block's summary and the gas corrections of its gas readers (instruction index,
+    /// block gas charged up to and including it), then empties `gas_readers`.
+    fn finish(self, instrs: &mut [Instr], blocks: &mut [BlockInfo], gas_readers: &mut Vec<(usize, u64)>) {
+        for (at, charged) in gas_readers.drain(..) {
             instrs[at].arg = (self.gas - charged) as u32;
         }
         // A block needing more than 1024 items, or growing by more, can never run; saturating
@@ -160,25 +215,40 @@ impl DecodedCode {
     pub fn with_dialect(bytes: Bytes, hash: B256, fork: Fork, dialect: Dialect) -> DecodedCode {
         let code: &[u8] = &bytes;
         let len = code.len();
-        let gas_table = &crate::gas::GasSchedule::new(fork).static_gas;
+        let table = &BYTE_TABLES[fork.index()];
         let mut instrs: Vec<Instr> = Vec::with_capacity(len + 2);
         let mut pcs: Vec<u32> = Vec::with_capacity(len + 2);
         let mut jump_table = alloc::vec![NOT_A_JUMPDEST; len];
         let mut push_values: Vec<U256> = Vec::new();
-        let mut blocks: Vec<BlockInfo> = Vec::new();
-
+        let mut blocks: Vec<BlockInfo> = alloc::vec![BlockInfo::default()];
+        let mut gas_readers: Vec<(usize, u64)> = Vec::new();
         let mut block = BlockBuilder::new(0);
-        blocks.push(BlockInfo::default());
-        let begin_block = |instrs: &mut Vec<Instr>, pcs: &mut Vec<u32>, index: usize, pc: usize| {
-            instrs.push(Instr {
-                op: BEGIN_BLOCK,
-                raw: code.get(pc).copied().unwrap_or(STOP),
-                arg: index as u32,
-            });
-            pcs.push(pc as u32);
-        };
+
+        // Closes the current block and opens the next one, returning its index.
+        macro_rules! next_block {
+            () => {{
+                let index = blocks.len();
+                blocks.push(BlockInfo::default());
+                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(
+                    &mut instrs,
+                    &mut blocks,
+                    &mut gas_readers,
+                );
+                index
+            }};
+        }
+        macro_rules! begin_block {
+            ($index:expr, $pc:expr) => {{
+                instrs.push(Instr {
+                    op: BEGIN_BLOCK,
+                    raw: code.get($pc).copied().unwrap_or(STOP),
+                    arg: $index as u32,
+                });
+                pcs.push($pc as u32);
+            }};
+        }
         if code.first() != Some(&JUMPDEST) {
-            begin_block(&mut instrs, &mut pcs, 0, 0);
+            begin_block!(0, 0);
         }
 
         let mut pc = 0usize;
@@ -186,68 +256,63 @@ impl DecodedCode {
         let mut kall_call_at = usize::MAX;
         while pc < len {
             let raw = code[pc];
-            let info = opcode::info_in(raw, fork);
-            if dialect == Dialect::Ovm && raw == CALLER && code[pc..].starts_with(&opcode::sequences::KALL) {
-                // A kall starts at this instruction (not inside PUSH data), so its CALL is the
-                // call to the manager.
-                kall_call_at = pc + opcode::sequences::KALL_CALL_OFFSET;
+            let mut info = table[raw as usize];
+            if dialect == Dialect::Ovm {
+                if raw == CALLER && code[pc..].starts_with(&opcode::sequences::KALL) {
+                    // A kall starts at this instruction (not inside PUSH data), so its CALL is
+                    // the call to the manager.
+                    kall_call_at = pc + opcode::sequences::KALL_CALL_OFFSET;
+                } else if raw == CALL && pc == kall_call_at {
+                    info = ByteInfo { op: KALL, gas: 0, flags: OpFlags::READS_GAS, ..info };
+                }
             }
-            let op = match info {
-                Some(_) if raw == CALL && pc == kall_call_at => KALL,
-                Some(_) => raw,
-                None => UNDEFINED,
-            };
-            let (gas, inputs, outputs, flags) = match info {
-                Some(_) if op == KALL => (0, 7, 1, OpFlags::READS_GAS),
-                Some(i) => (gas_table[raw as usize], i.inputs, i.outputs, i.flags),
-                None => (0, 0, 0, OpFlags::TERMINATES),
-            };
-            let imm_size = opcode::immediate_size(raw);
+            let op = info.op;
+            let imm_size = info.immediate as usize;
 
             if op == JUMPDEST {
                 // A JUMPDEST always starts a block: it is where jumps land.
-                let index = blocks.len();
-                blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                next_block!();
                 jump_table[pc] = instrs.len() as u32;
-            } else if block.gas + u64::from(gas) >= MAX_BLOCK_GAS {
-                let index = blocks.len();
-                blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
-                begin_block(&mut instrs, &mut pcs, index, pc);
+            } else if block.gas + u64::from(info.gas) >= MAX_BLOCK_GAS {
+                let index = next_block!();
+                begin_block!(index, pc);
             }
 
-            block.add(gas, inputs, outputs);
-            let arg = match op {
-                JUMPDEST => block.index as u32,
-                PC => pc as u32,
-                PUSH1..=PUSH32 => {
-                    let start = pc + 1;
-                    let end = (start + imm_size).min(len);
-                    let mut word = [0u8; 32];
+            block.add(info.gas, info.inputs, info.outputs);
+            let arg = if imm_size > 0 {
+                let start = pc + 1;
+                let end = (start + imm_size).min(len);
+                let present = &code[start..end];
+                if imm_size <= 4 {
                     // Bytes past the end of the code read as zero (the value is right-padded).
-                    word[32 - imm_size..32 - imm_size + (end - start)].copy_from_slice(&code[start..end]);
-                    if op <= PUSH4 {
-                        u32::from_be_bytes([word[28], word[29], word[30], word[31]])
-                    } else {
-                        push_values.push(U256::from_be_bytes(word));
-                        (push_values.len() - 1) as u32
+                    let mut value = 0u32;
+                    for i in 0..imm_size {
+                        value = (value << 8) | u32::from(present.get(i).copied().unwrap_or(0));
                     }
+                    value
+                } else {
+                    let mut word = [0u8; 32];
+                    word[32 - imm_size..32 - imm_size + present.len()].copy_from_slice(present);
+                    push_values.push(U256::from_be_bytes(word));
+                    (push_values.len() - 1) as u32
                 }
-                _ => 0,
+            } else {
+                match op {
+                    JUMPDEST => block.index as u32,
+                    PC => pc as u32,
+                    _ => 0,
+                }
             };
-            if flags.contains(OpFlags::READS_GAS) {
-                block.gas_readers.push((instrs.len(), block.gas));
+            if info.flags.contains(OpFlags::READS_GAS) {
+                gas_readers.push((instrs.len(), block.gas));
             }
             instrs.push(Instr { op, raw, arg });
             pcs.push(pc as u32);
 
-            if op == JUMPI || flags.contains(OpFlags::TERMINATES) {
+            if op == JUMPI || info.flags.contains(OpFlags::TERMINATES) {
                 // The next instruction starts a block: JUMPI's fall-through (checked by JUMPI),
                 // or dead code that only a JUMPDEST can make reachable again.
-                let index = blocks.len();
-                blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(&mut instrs, &mut blocks);
+                let index = next_block!();
                 if op == JUMPI {
                     instrs.last_mut().expect("just pushed").arg = index as u32;
                 }
@@ -257,7 +322,7 @@ impl DecodedCode {
         // Running off the end of the code is a STOP.
         instrs.push(Instr { op: STOP, raw: STOP, arg: 0 });
         pcs.push(len as u32);
-        block.finish(&mut instrs, &mut blocks);
+        block.finish(&mut instrs, &mut blocks, &mut gas_readers);
 
         DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
     }
