@@ -32,6 +32,7 @@ pub mod state;
 pub mod statetest;
 pub mod tracer;
 pub mod transaction;
+pub mod transpile;
 pub mod trie;
 
 pub use decode::{CodeCache, DecodedCode};

@@ -6,6 +6,7 @@ mod exec;
 mod input;
 mod run;
 mod statetest;
+mod transpile;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,8 @@ enum Command {
     Exec(exec::ExecArgs),
     /// Run ethereum/tests state tests (files or directories).
     Statetest(statetest::StatetestArgs),
+    /// Transpile EVM bytecode to OVM bytecode: exit 0 when transpiled, 1 when refused, 2 on bad input.
+    Transpile(transpile::TranspileArgs),
 }
 
 /// Runs the command line `args` (including the program name) and returns the exit code.
@@ -64,6 +67,7 @@ where
         Command::Run(args) => run::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Statetest(args) => statetest::run(args),
+        Command::Transpile(args) => transpile::run(args),
     };
     match result {
         Ok(code) => code,

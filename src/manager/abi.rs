@@ -117,6 +117,10 @@ pub fn encode_three_words_and_bytes(a: U256, b: U256, c: U256, data: &[u8]) -> V
     out
 }
 
+/// The revert message `ovmCREATE`/`ovmCREATE2` return with CREATE_COLLISION (as the 2021 manager
+/// did).
+pub const COLLISION_MESSAGE: &str = "A contract has already been deployed to this address";
+
 /// `abi.encodeWithSignature("Error(string)", message)`: a Solidity revert reason.
 pub fn encode_revert_string(message: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(4 + 64 + message.len() + 31);

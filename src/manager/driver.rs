@@ -715,7 +715,7 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
         self.account_load(child_gas, &address)?;
         let target = self.state.peek_account(&address)?;
         if target.info.code_hash != KECCAK_EMPTY || target.info.nonce != 0 {
-            let reason = abi::encode_revert_string("A contract has already been deployed to this address");
+            let reason = abi::encode_revert_string(abi::COLLISION_MESSAGE);
             return Err(Fail::Flag(RevertFlag::CreateCollision, reason));
         }
         let hash = keccak256(&init_code);

@@ -4,7 +4,7 @@
 use crate::opcode::{OPCODES, OvmClass};
 
 /// A method OVM code calls with kall.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Method {
     /// `ovmCALLER()`: the message sender in the OVM.
     Caller,
@@ -139,6 +139,11 @@ impl Method {
     /// The 4-byte selector.
     pub fn selector(self) -> [u8; 4] {
         TABLE[self.index()].2
+    }
+
+    /// The method that stands for `opcode` in OVM code, if one does.
+    pub fn for_opcode(opcode: u8) -> Option<Method> {
+        Method::all().find(|m| m.opcode() == Some(opcode))
     }
 
     /// The method with this selector.

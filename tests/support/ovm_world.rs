@@ -157,6 +157,10 @@ impl OvmWorld {
             gas_limit: 9_000_000,
             data: Bytes::from(data),
         };
+        if std::env::var_os("OVM_TRACE").is_some() {
+            let tracer = ovm::tracer::Eip3155Tracer::new(std::io::stderr());
+            return self.em.execute_traced(&tx, tracer).0;
+        }
         self.em.execute_transaction(&tx)
     }
 
