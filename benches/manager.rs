@@ -29,7 +29,7 @@ fn transfer(c: &mut Criterion) {
 
     // OVM: deploy through ovmCREATE, mint, then transfer from the entrypoint's caller.
     let mut em = ExecutionManager::new(ManagerConfig::default());
-    em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer().into_bytes()));
+    em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer()));
     let ovm_tx = |entrypoint, data: &[u8]| OvmTransaction {
         entrypoint,
         gas_limit: 9_000_000,

@@ -14,8 +14,8 @@ type Account = (Address, u64, Bytes, Vec<(U256, U256)>);
 
 /// A state of many accounts with storage, listed once; each run loads it in its own order.
 fn accounts() -> Vec<Account> {
-    let forwarder = Bytes::from(ovm_forwarder().into_bytes());
-    let mut out = vec![(DEPLOYER, 1, Bytes::from(ovm_deployer().into_bytes()), vec![])];
+    let forwarder = Bytes::from(ovm_forwarder());
+    let mut out = vec![(DEPLOYER, 1, Bytes::from(ovm_deployer()), vec![])];
     for i in 0..40u64 {
         let storage = (0..i % 5).map(|s| (U256::from(s), U256::from(i * 100 + s + 1))).collect();
         out.push((Address::from_low_u64(0x1000 + i), 1, forwarder.clone(), storage));

@@ -7,6 +7,7 @@
 //! `OVM_ExecutionManager` (contracts-v2, `spec/OVM.md` sections 2, 5 and 6).
 
 pub mod abi;
+pub mod accounts;
 mod driver;
 pub mod flags;
 mod methods;

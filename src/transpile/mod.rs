@@ -112,7 +112,7 @@ pub enum TranspileError {
         height: usize,
     },
     /// The analysis gave up on the control flow.
-    #[error("pc {pc:#x}: control flow too complex to analyse (the block is reached at too many stack heights)")]
+    #[error("pc {pc:#x}: control flow too complex to analyse (the block is reached in too many contexts)")]
     TooComplex {
         /// The block.
         pc: usize,

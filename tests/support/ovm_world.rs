@@ -5,9 +5,7 @@
 #![allow(dead_code, reason = "each test and bench target uses a different subset")]
 
 use bytes::Bytes;
-use ovm::asm::Asm;
 use ovm::manager::{ExecutionManager, ManagerConfig, OvmTransaction};
-use ovm::opcode::*;
 use ovm::primitives::{Address, U256, decode_hex, keccak256};
 use ovm::state::{AccountInfo, InMemoryDb, Log};
 use ovm::{CodeCache, Env, Evm, Fork};
@@ -43,76 +41,14 @@ pub(crate) fn call(signature: &str, args: &[U256]) -> Vec<u8> {
     out
 }
 
-/// The kall of `ovmCREATE(bytes)` on the call data, returning the created address.
-pub(crate) fn ovm_deployer() -> Asm {
-    let create = u32::from_be_bytes(selector("ovmCREATE(bytes)").try_into().unwrap());
-    Asm::new()
-        .push(create)
-        .push(224)
-        .op(SHL)
-        .push(0)
-        .op(MSTORE)
-        .mstore(4, 32)
-        .op(CALLDATASIZE)
-        .push(36)
-        .op(MSTORE)
-        .op(CALLDATASIZE)
-        .push(0)
-        .push(68)
-        .op(CALLDATACOPY)
-        // kall(argsOffset 0, argsLen 68 + size, retOffset 0, retLen 32)
-        .push(32)
-        .push(0)
-        .op(CALLDATASIZE)
-        .push(68)
-        .op(ADD)
-        .push(0)
-        .ops(&ovm::opcode::sequences::KALL)
-        .ret(0, 32)
+/// The library's deployer account code (`ovmCREATE` of the call data).
+pub(crate) fn ovm_deployer() -> Vec<u8> {
+    ovm::manager::accounts::deployer()
 }
 
-/// An OVM account that forwards `data` to `target` (call data: target word ++ data) with ovmCALL and
-/// returns the manager's `(bool success, bytes data)` result as it is.
-pub(crate) fn ovm_forwarder() -> Asm {
-    let ovm_call = u32::from_be_bytes(selector("ovmCALL(uint256,address,bytes)").try_into().unwrap());
-    Asm::new()
-        .push(ovm_call)
-        .push(224)
-        .op(SHL)
-        .push(0)
-        .op(MSTORE)
-        .mstore(4, 10_000_000u64)
-        .push(0)
-        .op(CALLDATALOAD)
-        .push(36)
-        .op(MSTORE)
-        .mstore(68, 96)
-        .push(32)
-        .op(CALLDATASIZE)
-        .op(SUB)
-        .push(100)
-        .op(MSTORE)
-        .push(32)
-        .op(CALLDATASIZE)
-        .op(SUB)
-        .push(32)
-        .push(132)
-        .op(CALLDATACOPY)
-        // kall(0, 132 + size - 32, 0, 0x800)
-        .push(0x800)
-        .push(0)
-        .push(100)
-        .op(CALLDATASIZE)
-        .op(ADD)
-        .push(0)
-        .ops(&ovm::opcode::sequences::KALL)
-        // return(0, 96 + returned length)
-        .push(64)
-        .op(MLOAD)
-        .push(96)
-        .op(ADD)
-        .push(0)
-        .op(RETURN)
+/// The library's forwarding user account code.
+pub(crate) fn ovm_forwarder() -> Vec<u8> {
+    ovm::manager::accounts::forwarder()
 }
 
 /// The OVM world: the manager with the deployer and user accounts as forwarders.
@@ -136,9 +72,9 @@ pub(crate) struct Outcome {
 impl OvmWorld {
     pub(crate) fn new(users: &[Address]) -> Self {
         let mut em = ExecutionManager::new(ManagerConfig { chain_id: CHAIN_ID, ..ManagerConfig::default() });
-        em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer().into_bytes()));
+        em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer()));
         for user in users {
-            em.set_account(*user, 1, U256::ZERO, Bytes::from(ovm_forwarder().into_bytes()));
+            em.set_account(*user, 1, U256::ZERO, Bytes::from(ovm_forwarder()));
         }
         OvmWorld { em }
     }
