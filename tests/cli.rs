@@ -209,3 +209,90 @@ fn statetest_json_and_failure_exit_code() {
     assert!(stdout(&o).contains("state root mismatch"));
     assert!(stdout(&o).contains("0 passed, 1 failed, 0 skipped"));
 }
+
+#[test]
+fn pipeline_runs_the_bundled_erc20_with_native_results_beside() {
+    let o = ovm(&["pipeline", &repo("examples/pipeline/erc20.json")]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    assert!(out.contains("2. purity check of the original: impure"), "{out}");
+    assert!(out.contains("4. purity check of the transpiled code: pure"), "{out}");
+    assert!(out.contains("same address"), "{out}");
+    assert_eq!(out.matches("   same").count(), 17, "{out}");
+    assert!(out.contains("post-state root (manager): 0x"), "{out}");
+    assert!(out.contains("every result agrees"), "{out}");
+}
+
+#[test]
+fn pipeline_rejects_malformed_files() {
+    let dir = temp_dir("pipeline");
+    let missing = dir.join("missing.json").display().to_string();
+    let o = ovm(&["pipeline", &missing]);
+    assert_eq!(o.status.code(), Some(2));
+    for (name, text, message) in [
+        ("notjson.json", "{", "not JSON"),
+        ("array.json", "[]", "expected a JSON object"),
+        ("badhex.json", r#"{"creation": "0xzz", "accounts": {"deployer": "0x01"}, "calls": []}"#, "`creation` is not hex"),
+        ("nodeployer.json", r#"{"creation": "0x00", "accounts": {}, "calls": []}"#, "needs a `deployer`"),
+        (
+            "badfrom.json",
+            r#"{"creation": "0x00", "accounts": {"deployer": "0x000000000000000000000000000000000000d0d0"}, "calls": [{"from": "mallory", "data": "0x"}]}"#,
+            "names no account",
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        let o = ovm(&["pipeline", &path.display().to_string()]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(message), "{name}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{name}");
+    }
+}
+
+#[test]
+fn transpile_reads_hex_files_and_stdin_and_never_overwrites() {
+    // SLOAD of slot 0, returned: a manager call once transpiled.
+    let code = "60005460005260206000f3";
+    let inline = ovm(&["transpile", "--runtime", code]);
+    assert!(inline.status.success(), "{}", stderr(&inline));
+    let hex = stdout(&inline).trim().to_string();
+    assert!(hex.starts_with("0x") && hex.len() > code.len(), "{hex}");
+    assert!(stderr(&inline).contains("1 manager calls"), "{}", stderr(&inline));
+    // The output passes the checker.
+    let check = ovm(&["check", &hex]);
+    assert!(check.status.success(), "{}", stdout(&check));
+    // The same from stdin and from a file; JSON report.
+    let piped = ovm_stdin(&["transpile", "--runtime", "-"], code);
+    assert_eq!(stdout(&piped).trim(), hex);
+    let dir = temp_dir("transpile");
+    let input = dir.join("in.hex");
+    std::fs::write(&input, code).expect("write");
+    let json = ovm(&["transpile", "--runtime", "--json", &input.display().to_string()]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    assert_eq!(report["transpiled"], true);
+    assert_eq!(report["report"]["code"], hex.as_str());
+    // -o writes a new file, and refuses an existing one (the input included).
+    let out = dir.join("out.hex");
+    let o = ovm(&["transpile", "--runtime", &input.display().to_string(), "-o", &out.display().to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).expect("output").trim(), hex);
+    for target in [&out, &input] {
+        let o = ovm(&["transpile", "--runtime", code, "-o", &target.display().to_string()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    }
+    assert_eq!(std::fs::read_to_string(&input).expect("input"), code, "the input is untouched");
+}
+
+#[test]
+fn transpile_refuses_with_a_pc_and_rejects_bad_input() {
+    let o = ovm(&["transpile", "--runtime", "--json", "6000ff"]);
+    assert_eq!(o.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(report["transpiled"], false);
+    assert_eq!(report["refusal"]["pc"], 2);
+    for bad in ["0xzz", "60 0"] {
+        let o = ovm(&["transpile", bad]);
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"));
+    }
+}

@@ -39,6 +39,14 @@ pub enum InputError {
         /// What is wrong with it.
         source: crate::statetest::FixtureError,
     },
+    /// A file whose content is malformed, with what is wrong.
+    #[error("{path}: {message}")]
+    File {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Any other malformed value, with what was expected.
     #[error("{0}")]
     Invalid(&'static str),

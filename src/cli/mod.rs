@@ -4,6 +4,7 @@
 mod check;
 mod exec;
 mod input;
+mod pipeline;
 mod run;
 mod statetest;
 mod transpile;
@@ -40,6 +41,9 @@ enum Command {
     Exec(exec::ExecArgs),
     /// Run ethereum/tests state tests (files or directories).
     Statetest(statetest::StatetestArgs),
+    /// The whole OVM path for one contract: check, transpile, check, deploy and run under the
+    /// execution manager, with native results beside each step.
+    Pipeline(pipeline::PipelineArgs),
     /// Transpile EVM bytecode to OVM bytecode: exit 0 when transpiled, 1 when refused, 2 on bad input.
     Transpile(transpile::TranspileArgs),
 }
@@ -68,6 +72,7 @@ where
         Command::Exec(args) => exec::run(args),
         Command::Statetest(args) => statetest::run(args),
         Command::Transpile(args) => transpile::run(args),
+        Command::Pipeline(args) => pipeline::run(args),
     };
     match result {
         Ok(code) => code,
