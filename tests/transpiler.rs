@@ -511,6 +511,7 @@ const KNOWN_REFUSALS: &[(&str, &str)] = &[
 fn every_corpus_contract_transpiles_to_pure_code() {
     let corpus = load("corpus.json");
     let mut refused = Vec::new();
+    let mut growth: BTreeMap<&str, Vec<(f64, String)>> = BTreeMap::new();
     for entry in corpus.as_array().expect("corpus") {
         let name = entry["name"].as_str().expect("name");
         for (field, input) in [("creation", Input::Creation), ("runtime", Input::Runtime)] {
@@ -522,6 +523,7 @@ fn every_corpus_contract_transpiles_to_pure_code() {
                 Ok(out) => {
                     let report = ovm::purity::check(&out.code);
                     assert!(report.is_pure(), "{name} {field}: {:?}", report.first_violation());
+                    growth.entry(field).or_default().push((out.report.growth(), name.to_string()));
                 }
                 Err(e) => {
                     let why = format!("{name}: {e}");
@@ -532,6 +534,19 @@ fn every_corpus_contract_transpiles_to_pure_code() {
                 }
             }
         }
+    }
+    // Size growth (output bytes / input bytes) over the accepted inputs, for BENCHMARKS.md.
+    for (field, ratios) in &mut growth {
+        ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let median = ratios[ratios.len() / 2].0;
+        let (worst, worst_name) = ratios.last().expect("some accepted");
+        println!(
+            "{field}: {} transpiled; size growth median {:+.1}%, worst {:+.1}% ({worst_name}), best {:+.1}%",
+            ratios.len(),
+            (median - 1.0) * 100.0,
+            (worst - 1.0) * 100.0,
+            (ratios[0].0 - 1.0) * 100.0
+        );
     }
     assert!(refused.is_empty(), "unexpected refusals:\n{}", refused.join("\n"));
 }

@@ -18,7 +18,7 @@
 //! destination's constant when it has one, else every *address-taken* JUMPDEST (one whose pc
 //! appears as some PUSH value), which is where compilers' function pointers point.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
 use smallvec::SmallVec;
@@ -288,7 +288,8 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
 
     // Entry states, found by (block, context); the worklist holds state indexes.
     let mut states: Vec<(usize, State)> = Vec::new();
-    let mut state_of: BTreeMap<(usize, usize, Vec<(u16, u32)>), usize> = BTreeMap::new();
+    let mut state_of: hashbrown::HashMap<(u32, u16, u64), usize, crate::primitives::FixedHasher> =
+        hashbrown::HashMap::default();
     let mut contexts_per_block: Vec<u16> = alloc::vec![0; n];
     let mut facts = Facts {
         reachable: alloc::vec![false; n],
@@ -309,17 +310,17 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                      queued: &mut Vec<bool>,
                      worklist: &mut Vec<usize>,
                      issues: &mut Vec<AnalysisIssue>| {
-        let context: Vec<(u16, u32)> = state
-            .stack
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.unknown)
-            .filter_map(|(slot, v)| {
-                let c = v.constant?;
-                jumpdest_index(&c).map(|_| (slot as u16, u32::try_from(c).unwrap_or(u32::MAX)))
-            })
-            .collect();
-        let key = (at, state.stack.len(), context);
+        // The context, hashed: the slots holding code addresses and those addresses. Two
+        // contexts sharing a hash would only be merged, which is sound (values only grow).
+        let mut h = crate::primitives::FxHasher::default();
+        for (slot, v) in state.stack.iter().enumerate() {
+            if let (false, Some(c)) = (v.unknown, v.constant) {
+                if jumpdest_index(&c).is_some() {
+                    core::hash::Hasher::write_u64(&mut h, ((slot as u64) << 32) | c.as_limbs()[0]);
+                }
+            }
+        }
+        let key = (at as u32, state.stack.len() as u16, core::hash::Hasher::finish(&h));
         match state_of.get(&key) {
             None => {
                 if contexts_per_block[at] as usize >= MAX_CONTEXTS_PER_BLOCK || states.len() >= MAX_STATES {

@@ -1,0 +1,52 @@
+//! Transpiler throughput in bytes of input per second, over the corpus of
+//! `tests/data/transpiler/corpus.json` (solc-js 0.5.16 to 0.8.26, optimizer off and on): every
+//! runtime code and every creation code the transpiler accepts, library placeholders linked to a
+//! fixed address. One iteration transpiles the whole set (analysis, rewriting, assembly and the
+//! purity check of each output).
+//!
+//! `cargo bench --bench transpile`
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ovm::primitives::decode_hex;
+use ovm::transpile::{Input, Options, transpile};
+
+/// solc's `__$...$__` placeholders linked to a fixed address.
+fn link(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("__$") {
+        out.push_str(&rest[..at]);
+        out.push_str(&"11".repeat(20));
+        rest = &rest[at + 40..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn corpus(field: &str, input: Input) -> Vec<Vec<u8>> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transpiler/corpus.json");
+    let text = std::fs::read_to_string(path).expect("corpus.json");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("corpus JSON");
+    json.as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| decode_hex(&link(e[field].as_str().expect("code"))).expect("hex"))
+        .filter(|code| transpile(code, &Options { input }).is_ok())
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    for (name, field, input) in [("runtime", "runtime", Input::Runtime), ("creation", "creation", Input::Creation)] {
+        let codes = corpus(field, input);
+        let bytes: u64 = codes.iter().map(|c| c.len() as u64).sum();
+        let mut group = c.benchmark_group(format!("transpile/corpus_{name}"));
+        group.throughput(Throughput::Bytes(bytes));
+        group.bench_function(format!("{} codes", codes.len()), |b| {
+            b.iter(|| codes.iter().map(|code| transpile(code, &Options { input }).map_or(0, |t| t.code.len())).sum::<usize>())
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
