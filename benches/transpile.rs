@@ -36,13 +36,20 @@ fn corpus(field: &str, input: Input) -> Vec<Vec<u8>> {
 }
 
 fn bench(c: &mut Criterion) {
-    for (name, field, input) in [("runtime", "runtime", Input::Runtime), ("creation", "creation", Input::Creation)] {
+    for (name, field, input) in
+        [("runtime", "runtime", Input::Runtime), ("creation", "creation", Input::Creation)]
+    {
         let codes = corpus(field, input);
         let bytes: u64 = codes.iter().map(|c| c.len() as u64).sum();
         let mut group = c.benchmark_group(format!("transpile/corpus_{name}"));
         group.throughput(Throughput::Bytes(bytes));
         group.bench_function(format!("{} codes", codes.len()), |b| {
-            b.iter(|| codes.iter().map(|code| transpile(code, &Options { input }).map_or(0, |t| t.code.len())).sum::<usize>())
+            b.iter(|| {
+                codes
+                    .iter()
+                    .map(|code| transpile(code, &Options { input }).map_or(0, |t| t.code.len()))
+                    .sum::<usize>()
+            })
         });
         group.finish();
     }

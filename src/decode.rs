@@ -303,7 +303,8 @@ impl DecodedCode {
                     _ => 0,
                 }
             };
-            if info.flags.contains(OpFlags::READS_GAS) {
+            let reads_gas = info.flags.contains(OpFlags::READS_GAS);
+            if reads_gas {
                 gas_readers.push((instrs.len(), block.gas));
             }
             instrs.push(Instr { op, raw, arg });
@@ -316,6 +317,13 @@ impl DecodedCode {
                 if op == JUMPI {
                     instrs.last_mut().expect("just pushed").arg = index as u32;
                 }
+            } else if reads_gas && !matches!(op, opcode::GAS | opcode::SSTORE) {
+                // A call or create (the other gas readers; KALL too) ends its block: the callee
+                // returns unused gas, so the static gas of the instructions after it is charged
+                // when it returns, never before the call's own dynamic costs and its 63/64
+                // allowance are worked out (found by the execute_diff fuzz target against revm).
+                let index = next_block!();
+                begin_block!(index, pc + 1 + imm_size);
             }
             pc += 1 + imm_size;
         }

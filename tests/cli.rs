@@ -232,7 +232,11 @@ fn pipeline_rejects_malformed_files() {
     for (name, text, message) in [
         ("notjson.json", "{", "not JSON"),
         ("array.json", "[]", "expected a JSON object"),
-        ("badhex.json", r#"{"creation": "0xzz", "accounts": {"deployer": "0x01"}, "calls": []}"#, "`creation` is not hex"),
+        (
+            "badhex.json",
+            r#"{"creation": "0xzz", "accounts": {"deployer": "0x01"}, "calls": []}"#,
+            "`creation` is not hex",
+        ),
         ("nodeployer.json", r#"{"creation": "0x00", "accounts": {}, "calls": []}"#, "needs a `deployer`"),
         (
             "badfrom.json",

@@ -9,10 +9,10 @@
 //! pc. The 2021 OVM's own contracts (`tests/data/ovm-artifacts/evm`) are run through it too and
 //! the verdicts printed (`cargo test --test transpiler -- --nocapture`).
 
-#[path = "support/ovm_world.rs"]
-mod ovm_world;
 #[path = "support/artifacts.rs"]
 mod artifacts;
+#[path = "support/ovm_world.rs"]
+mod ovm_world;
 
 use std::collections::BTreeMap;
 
@@ -49,7 +49,8 @@ fn linked_creation(entry: &Value, link: &BTreeMap<String, Address>) -> Vec<u8> {
     if let Some(refs) = entry["linkReferences"].as_object() {
         for (file, libs) in refs {
             for (lib, places) in libs.as_object().expect("libraries") {
-                let target = link.get(&format!("{file}:{lib}")).unwrap_or_else(|| panic!("no link for {file}:{lib}"));
+                let target =
+                    link.get(&format!("{file}:{lib}")).unwrap_or_else(|| panic!("no link for {file}:{lib}"));
                 let hex = encode_hex(&target.0);
                 let hex = hex.trim_start_matches("0x").as_bytes();
                 for place in places.as_array().expect("places") {
@@ -113,13 +114,19 @@ impl Native {
         let result = evm.call(from, to, U256::ZERO, Bytes::from(data), 9_000_000).expect("state");
         let changes = evm.finalize();
         self.db.commit(changes);
-        StepResult { success: result.is_success(), output: result.output.to_vec(), logs: result.logs, deployed: None }
+        StepResult {
+            success: result.is_success(),
+            output: result.output.to_vec(),
+            logs: result.logs,
+            deployed: None,
+        }
     }
 
     fn account(&self, a: &Address) -> (u64, Vec<(U256, U256)>) {
         match self.db.get(a) {
             Some(acc) => {
-                let mut s: Vec<_> = acc.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect();
+                let mut s: Vec<_> =
+                    acc.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect();
                 s.sort();
                 (acc.info.nonce, s)
             }
@@ -152,14 +159,16 @@ impl Ovm {
         let out = &result.return_data;
         let success = U256::from_be_slice(&out[..32]) == U256::from(1);
         let len = U256::from_be_slice(&out[64..96]).to::<usize>();
-        let step = StepResult { success, output: out[96..96 + len].to_vec(), logs: result.logs, deployed: None };
+        let step =
+            StepResult { success, output: out[96..96 + len].to_vec(), logs: result.logs, deployed: None };
         (step, result.created)
     }
 
     fn account(&self, a: &Address) -> (u64, Vec<(U256, U256)>) {
         match self.world.em.database().get(a) {
             Some(acc) => {
-                let mut s: Vec<_> = acc.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect();
+                let mut s: Vec<_> =
+                    acc.storage.iter().filter(|(_, v)| !v.is_zero()).map(|(k, v)| (*k, *v)).collect();
                 s.sort();
                 (acc.info.nonce, s)
             }
@@ -285,7 +294,9 @@ impl AddressMap {
             } else if let Some(i) = ovm_rest.iter().position(|a| *a == native) {
                 ovm_rest.remove(i);
             } else {
-                return Err(format!("{at}: CREATE child {native} was not created in the OVM ({ovm_created:?})"));
+                return Err(format!(
+                    "{at}: CREATE child {native} was not created in the OVM ({ovm_created:?})"
+                ));
             }
         }
         if native2.len() != ovm_rest.len() {
@@ -328,7 +339,11 @@ enum Verdict {
 }
 
 /// Runs one scenario in both worlds; returns the first difference as an error.
-fn run_scenario(scenario: &Value, corpus: &BTreeMap<String, Value>, t: &mut Transpiler) -> Result<Verdict, String> {
+fn run_scenario(
+    scenario: &Value,
+    corpus: &BTreeMap<String, Value>,
+    t: &mut Transpiler,
+) -> Result<Verdict, String> {
     let name = scenario["name"].as_str().expect("name");
     let mut native = Native::new();
     let mut ovm = Ovm { world: OvmWorld::new(&[ALICE, BOB, CAROL]) };
@@ -351,7 +366,12 @@ fn run_scenario(scenario: &Value, corpus: &BTreeMap<String, Value>, t: &mut Tran
                 let args = hex(&step["args"]);
                 let transpiled = match t.creation(&creation) {
                     Ok(code) => code,
-                    Err(e) => return Ok(Verdict::Refused(format!("{}: {e}", entry["name"].as_str().expect("name")))),
+                    Err(e) => {
+                        return Ok(Verdict::Refused(format!(
+                            "{}: {e}",
+                            entry["name"].as_str().expect("name")
+                        )));
+                    }
                 };
                 let mut native_code = creation.clone();
                 native_code.extend_from_slice(&args);
@@ -382,9 +402,7 @@ fn run_scenario(scenario: &Value, corpus: &BTreeMap<String, Value>, t: &mut Tran
                 let ours = map.to_native_result(ours);
                 let expected = address(&step["address"]);
                 let expect_success = step["expect"] == "success";
-                if theirs.success != expect_success
-                    || (expect_success && theirs.deployed != Some(expected))
-                {
+                if theirs.success != expect_success || (expect_success && theirs.deployed != Some(expected)) {
                     return Err(format!("{at}: native deploy differs from the recorded result: {theirs:?}"));
                 }
                 (ours, theirs)
@@ -399,7 +417,10 @@ fn run_scenario(scenario: &Value, corpus: &BTreeMap<String, Value>, t: &mut Tran
                 let ours = map.to_native_result(ours);
                 let expect_success = step["expect"] == "success";
                 let returns = step.get("returns").map(hex).unwrap_or_default();
-                if theirs.success != expect_success || theirs.output != returns || theirs.logs != logs_of(step) {
+                if theirs.success != expect_success
+                    || theirs.output != returns
+                    || theirs.logs != logs_of(step)
+                {
                     return Err(format!(
                         "{at} ({}): native run differs from the recorded result: success {} output {}",
                         step["function"],
@@ -440,7 +461,9 @@ fn run_scenario(scenario: &Value, corpus: &BTreeMap<String, Value>, t: &mut Tran
         storage.sort();
         let (ours, theirs) = ((nonce, storage), native.account(a));
         if ours != theirs {
-            return Err(format!("{name}: account {label} ({a}) differs at the end:\n  ovm:    {ours:?}\n  native: {theirs:?}"));
+            return Err(format!(
+                "{name}: account {label} ({a}) differs at the end:\n  ovm:    {ours:?}\n  native: {theirs:?}"
+            ));
         }
     }
     Ok(Verdict::Agree(steps.len()))
@@ -470,7 +493,10 @@ fn every_scenario_runs_the_same_transpiled() {
                 steps += n;
             }
             Ok(Verdict::Refused(why)) => {
-                if !KNOWN_REFUSALS.iter().any(|(contract, reason)| why.starts_with(contract) && why.contains(reason)) {
+                if !KNOWN_REFUSALS
+                    .iter()
+                    .any(|(contract, reason)| why.starts_with(contract) && why.contains(reason))
+                {
                     failures.push(format!("{name}: unexpected refusal: {why}"));
                 }
                 refused.push(format!("{name}: {why}"));

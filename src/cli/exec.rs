@@ -72,7 +72,9 @@ fn u8_field(value: &Value, key: &'static str) -> Result<u8, FixtureError> {
     u8::try_from(u64_field(value, key)?).map_err(|_| FixtureError::Field(key))
 }
 
-fn parse_context(value: &Value) -> Result<(ManagerConfig, TransactionContext), FixtureError> {
+/// Reads an `ovm exec --context` object: the manager's configuration and the transaction context
+/// (every field optional).
+pub fn parse_context(value: &Value) -> Result<(ManagerConfig, TransactionContext), FixtureError> {
     if !value.is_object() {
         return Err(FixtureError::Field("<context object>"));
     }
@@ -103,7 +105,11 @@ fn parse_context(value: &Value) -> Result<(ManagerConfig, TransactionContext), F
     Ok((config, context))
 }
 
-fn parse_transaction(value: &Value, context: &TransactionContext) -> Result<OvmTransaction, FixtureError> {
+/// Reads an `ovm exec --tx` object; the fields it leaves out come from `context`.
+pub fn parse_transaction(
+    value: &Value,
+    context: &TransactionContext,
+) -> Result<OvmTransaction, FixtureError> {
     if !value.is_object() {
         return Err(FixtureError::Field("<transaction object>"));
     }

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use exec::{parse_context, parse_transaction};
 pub use input::{InputError, read_code_arg};
 
 /// Exit code for malformed input or usage.

@@ -75,7 +75,8 @@ fn parse(path: &str) -> Result<Script, InputError> {
         return Err(bad(path, "expected a JSON object"));
     }
     let creation = hex_field(&v, "creation", path)?;
-    let args = if v["constructorArgs"].is_null() { Vec::new() } else { hex_field(&v, "constructorArgs", path)? };
+    let args =
+        if v["constructorArgs"].is_null() { Vec::new() } else { hex_field(&v, "constructorArgs", path)? };
     let mut accounts = Vec::new();
     for (name, a) in v["accounts"].as_object().ok_or_else(|| bad(path, "`accounts` must be an object"))? {
         let a = a
@@ -89,8 +90,11 @@ fn parse(path: &str) -> Result<Script, InputError> {
     }
     let context = &v["context"];
     let mut calls = Vec::new();
-    for (i, c) in v["calls"].as_array().ok_or_else(|| bad(path, "`calls` must be an array"))?.iter().enumerate() {
-        let from = c["from"].as_str().ok_or_else(|| bad(path, format!("call {i}: `from` must be a string")))?;
+    for (i, c) in
+        v["calls"].as_array().ok_or_else(|| bad(path, "`calls` must be an array"))?.iter().enumerate()
+    {
+        let from =
+            c["from"].as_str().ok_or_else(|| bad(path, format!("call {i}: `from` must be a string")))?;
         if !accounts.iter().any(|(n, _)| n == from) {
             return Err(bad(path, format!("call {i}: `from` names no account: {from}")));
         }
@@ -123,7 +127,11 @@ struct Outcome {
 impl core::fmt::Display for Outcome {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let output = encode_hex(&self.output);
-        let output = if output.len() > 74 { format!("{}..({} bytes)", &output[..74], self.output.len()) } else { output };
+        let output = if output.len() > 74 {
+            format!("{}..({} bytes)", &output[..74], self.output.len())
+        } else {
+            output
+        };
         write!(f, "{} {output} logs {}", if self.success { "ok    " } else { "revert" }, self.logs.len())
     }
 }
@@ -135,14 +143,18 @@ struct Native {
 }
 
 impl Native {
-    fn run(&mut self, tx: Option<&Transaction>, call: Option<(Address, Address, &[u8])>) -> (Outcome, Option<Address>) {
+    fn run(
+        &mut self,
+        tx: Option<&Transaction>,
+        call: Option<(Address, Address, &[u8])>,
+    ) -> (Outcome, Option<Address>) {
         let mut cache = CodeCache::new(NATIVE_FORK);
         let mut evm = Evm::new(&mut self.db, self.env.clone(), &mut cache);
         let result = match (tx, call) {
             (Some(tx), _) => evm.transact(tx).map_err(|e| e.to_string()),
-            (None, Some((from, to, data))) => {
-                evm.call(from, to, U256::ZERO, Bytes::copy_from_slice(data), GAS_LIMIT).map_err(|e| e.to_string())
-            }
+            (None, Some((from, to, data))) => evm
+                .call(from, to, U256::ZERO, Bytes::copy_from_slice(data), GAS_LIMIT)
+                .map_err(|e| e.to_string()),
             (None, None) => unreachable!("a transaction or a call"),
         };
         match result {
@@ -160,7 +172,8 @@ impl Native {
 pub(super) fn run(args: PipelineArgs) -> Result<ExitCode, InputError> {
     let path = args.file.display().to_string();
     let script = parse(&path)?;
-    let address_of = |name: &str| script.accounts.iter().find(|(n, _)| n == name).map(|(_, a)| *a).expect("checked");
+    let address_of =
+        |name: &str| script.accounts.iter().find(|(n, _)| n == name).map(|(_, a)| *a).expect("checked");
     let deployer = address_of("deployer");
     if !script.description.is_empty() {
         println!("{}\n", script.description);
@@ -178,7 +191,10 @@ pub(super) fn run(args: PipelineArgs) -> Result<ExitCode, InputError> {
     if original.is_pure() {
         println!("2. purity check of the original: pure");
     } else {
-        println!("2. purity check of the original: impure, {} violations; the first:", original.violations.len());
+        println!(
+            "2. purity check of the original: impure, {} violations; the first:",
+            original.violations.len()
+        );
         for v in original.violations.iter().take(5) {
             println!("     pc {:#06x} {:<14} {}", v.pc, v.opcode_name().unwrap_or("(undefined)"), v.rule);
         }
@@ -212,7 +228,8 @@ pub(super) fn run(args: PipelineArgs) -> Result<ExitCode, InputError> {
     }
 
     // 3. The two worlds.
-    let mut em = ExecutionManager::new(ManagerConfig { chain_id: script.chain_id, ..ManagerConfig::default() });
+    let mut em =
+        ExecutionManager::new(ManagerConfig { chain_id: script.chain_id, ..ManagerConfig::default() });
     em.set_account(deployer, 1, U256::ZERO, Bytes::from(accounts::deployer()));
     let mut native_db = InMemoryDb::new();
     native_db.insert_account(deployer, AccountInfo::new(U256::ZERO, 1, Bytes::new()), []);

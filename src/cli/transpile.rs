@@ -79,7 +79,8 @@ fn write_new(path: &Path, text: &str) -> Result<(), InputError> {
         .create_new(true)
         .open(path)
         .map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
-    file.write_all(text.as_bytes()).map_err(|source| InputError::Io { path: path.display().to_string(), source })
+    file.write_all(text.as_bytes())
+        .map_err(|source| InputError::Io { path: path.display().to_string(), source })
 }
 
 fn summary(r: &Report) -> String {

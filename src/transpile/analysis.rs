@@ -314,10 +314,10 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
         // contexts sharing a hash would only be merged, which is sound (values only grow).
         let mut h = crate::primitives::FxHasher::default();
         for (slot, v) in state.stack.iter().enumerate() {
-            if let (false, Some(c)) = (v.unknown, v.constant) {
-                if jumpdest_index(&c).is_some() {
-                    core::hash::Hasher::write_u64(&mut h, ((slot as u64) << 32) | c.as_limbs()[0]);
-                }
+            if let (false, Some(c)) = (v.unknown, v.constant)
+                && jumpdest_index(&c).is_some()
+            {
+                core::hash::Hasher::write_u64(&mut h, ((slot as u64) << 32) | c.as_limbs()[0]);
             }
         }
         let key = (at as u32, state.stack.len() as u16, core::hash::Hasher::finish(&h));
@@ -362,7 +362,14 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
     };
 
     if n > 0 {
-        enter(0, State { stack: Vec::new(), return_data: ReturnData::Empty }, &mut states, &mut queued, &mut worklist, &mut issues);
+        enter(
+            0,
+            State { stack: Vec::new(), return_data: ReturnData::Empty },
+            &mut states,
+            &mut queued,
+            &mut worklist,
+            &mut issues,
+        );
     }
     while let Some(index) = worklist.pop() {
         queued[index] = false;
@@ -381,7 +388,8 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
             let Some(info) = defined(op) else { break };
             // Underflow and overflow halt the frame: nothing follows on this path.
             if stack.len() < info.inputs as usize
-                || stack.len() - info.inputs as usize + info.outputs as usize > crate::interpreter::STACK_LIMIT
+                || stack.len() - info.inputs as usize + info.outputs as usize
+                    > crate::interpreter::STACK_LIMIT
             {
                 break;
             }
@@ -445,7 +453,14 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                         enter(target, state, &mut states, &mut queued, &mut worklist, &mut issues);
                     }
                     if op == JUMPI && i + 1 < n {
-                        enter(i + 1, State { stack, return_data }, &mut states, &mut queued, &mut worklist, &mut issues);
+                        enter(
+                            i + 1,
+                            State { stack, return_data },
+                            &mut states,
+                            &mut queued,
+                            &mut worklist,
+                            &mut issues,
+                        );
                     }
                     break;
                 }
@@ -458,7 +473,11 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                         }
                         inputs.push(v);
                     }
-                    let folded = if op == CODESIZE && runtime { Some(U256::from(code.len())) } else { fold(op, &inputs) };
+                    let folded = if op == CODESIZE && runtime {
+                        Some(U256::from(code.len()))
+                    } else {
+                        fold(op, &inputs)
+                    };
                     let output = folded.map(Val::computed).unwrap_or_else(Val::unknown);
                     if records_operands(op) {
                         let slot = facts.operands[i].get_or_insert_with(Operands::default);
@@ -467,7 +486,8 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                         } else {
                             slot.inputs.iter().zip(&inputs).map(|(a, b)| a.merge(b)).collect()
                         };
-                        slot.return_data = Some(slot.return_data.map_or(return_data, |old| old.merge(return_data)));
+                        slot.return_data =
+                            Some(slot.return_data.map_or(return_data, |old| old.merge(return_data)));
                     }
                     for _ in 0..info.outputs {
                         stack.push(output.clone());
@@ -517,7 +537,8 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
         .jump_dest
         .iter()
         .map(|d| {
-            d.as_ref().map(|dest| if is_static(dest, &jump_only) { JumpKind::Static } else { JumpKind::Dynamic })
+            d.as_ref()
+                .map(|dest| if is_static(dest, &jump_only) { JumpKind::Static } else { JumpKind::Dynamic })
         })
         .collect();
     // The run-time map covers every JUMPDEST a dynamic jump may take: those its PUSHes name,

@@ -265,7 +265,8 @@ fn find_runtime(code: &[u8], a: &Analysis) -> Result<Option<Region>, TranspileEr
         let matching: Vec<Region> = regions
             .iter()
             .filter(|(ci, (_, len))| {
-                U256::from(*len) == size && a.operands[**ci].as_ref().and_then(|o| o.constant(0)) == Some(offset)
+                U256::from(*len) == size
+                    && a.operands[**ci].as_ref().and_then(|o| o.constant(0)) == Some(offset)
             })
             .map(|(_, r)| *r)
             .collect();
@@ -314,7 +315,6 @@ impl Writer<'_> {
         self.report.manager_calls += 1;
     }
 
-
     fn constant(&mut self, region: Region) -> Label {
         if let Some(l) = self.constants.get(&region) {
             return *l;
@@ -355,10 +355,13 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
     };
     // Other regions that are creation code: the children a factory deploys.
     let mut children: Vec<(usize, Child, Report)> = Vec::new();
-    let has_create = a.instrs.iter().enumerate().any(|(i, ins)| a.reachable[i] && matches!(ins.op, CREATE | CREATE2));
+    let has_create =
+        a.instrs.iter().enumerate().any(|(i, ins)| a.reachable[i] && matches!(ins.op, CREATE | CREATE2));
     if has_create && depth < MAX_NESTING {
         for (offset, len) in codecopy_regions(&a, code.len()).into_values() {
-            if Some((offset, len)) == runtime_region || children.iter().any(|(o, c, _)| (*o, c.len) == (offset, len)) {
+            if Some((offset, len)) == runtime_region
+                || children.iter().any(|(o, c, _)| (*o, c.len) == (offset, len))
+            {
                 continue;
             }
             let bytes = &code[offset..offset + len];
@@ -418,7 +421,12 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
         let kids: Vec<stubs::ChildCode> = children
             .iter()
             .zip(&child_labels)
-            .map(|((_, c, _), l)| stubs::ChildCode { len: c.len, hash: c.hash, code: *l, code_len: c.code.len() })
+            .map(|((_, c, _), l)| stubs::ChildCode {
+                len: c.len,
+                hash: c.hash,
+                code: *l,
+                code_len: c.code.len(),
+            })
             .collect();
         stubs::substitute_children(&mut w.e, create, generic, &kids, false);
         stubs::substitute_children(&mut w.e, create2, generic2, &kids, true);
@@ -528,7 +536,13 @@ fn emit_instruction(
                     w.e.push_label(map).op(JUMP);
                 } else {
                     let skip = w.e.label();
-                    w.e.ops(&[SWAP1, ISZERO]).push_label(skip).op(JUMPI).push_label(map).op(JUMP).jumpdest(skip).op(POP);
+                    w.e.ops(&[SWAP1, ISZERO])
+                        .push_label(skip)
+                        .op(JUMPI)
+                        .push_label(map)
+                        .op(JUMP)
+                        .jumpdest(skip)
+                        .op(POP);
                 }
             }
             _ => {
@@ -555,7 +569,11 @@ fn emit_instruction(
             if ops.and_then(|o| o.return_data) == Some(ReturnData::Clobbered) {
                 return Err(TranspileError::ReturnDataClobbered { pc, name: name(op) });
             }
-            w.call_stub(if op == RETURNDATASIZE { StubKind::ReturnDataSize } else { StubKind::ReturnDataCopy });
+            w.call_stub(if op == RETURNDATASIZE {
+                StubKind::ReturnDataSize
+            } else {
+                StubKind::ReturnDataCopy
+            });
         }
         REVERT => {
             let l = w.stub(StubKind::Revert);
@@ -585,7 +603,11 @@ fn emit_instruction(
         STATICCALL | DELEGATECALL => {
             // Insert the zero value the CALL stub expects below gas and address.
             w.e.push(0u8).ops(&[SWAP2, SWAP1]);
-            w.call_stub(StubKind::Call(if op == STATICCALL { Method::StaticCall } else { Method::DelegateCall }));
+            w.call_stub(StubKind::Call(if op == STATICCALL {
+                Method::StaticCall
+            } else {
+                Method::DelegateCall
+            }));
         }
         SLOAD => w.call_stub(StubKind::Call1(Method::Sload)),
         SSTORE => w.call_stub(StubKind::Store2),
@@ -615,12 +637,14 @@ fn emit_codecopy(w: &mut Writer<'_>, i: usize) -> Result<(), TranspileError> {
         w.e.op(SWAP1).push(original).ops(&[SWAP1, SUB]).push_label(w.end).ops(&[ADD, SWAP1, CODECOPY]);
         return Ok(());
     }
-    let len = ops.constant(2).ok_or_else(|| refuse("of the code itself has a length computed at run time"))?;
+    let len =
+        ops.constant(2).ok_or_else(|| refuse("of the code itself has a length computed at run time"))?;
     if len.is_zero() {
         w.e.ops(&[POP, POP, POP]);
         return Ok(());
     }
-    let (offset, len) = (usize::try_from(offset).expect("below the code size"), usize::try_from(len).unwrap_or(usize::MAX));
+    let (offset, len) =
+        (usize::try_from(offset).expect("below the code size"), usize::try_from(len).unwrap_or(usize::MAX));
     if len > w.code.len() - offset {
         return Err(refuse("reads across the end of the code"));
     }

@@ -183,7 +183,6 @@ impl<'e> Stack<'e> {
     }
 }
 
-
 /// Which stub an instruction uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum StubKind {
@@ -217,7 +216,9 @@ impl StubKind {
     /// A name for reports.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            StubKind::Get0(m) | StubKind::Call1(m) | StubKind::Call1Address(m) | StubKind::Call(m) => m.signature(),
+            StubKind::Get0(m) | StubKind::Call1(m) | StubKind::Call1Address(m) | StubKind::Call(m) => {
+                m.signature()
+            }
             StubKind::Store2 => Method::Sstore.signature(),
             StubKind::Revert => Method::Revert.signature(),
             StubKind::Create => Method::Create.signature(),
@@ -511,7 +512,11 @@ fn create(e: &mut Emitter, at: Label, salted: bool) {
     let keep = s.e.label();
     s.dup("address").jumpi(keep);
     s.push(32u8, "l").push(64u8, "src").dup("x").op(RETURNDATACOPY, 3, None);
-    s.mload("x", 0, "ilen").push(collision.len() as u64, "k").op(EQ, 2, Some("c")).op(ISZERO, 1, Some("c")).jumpi(keep);
+    s.mload("x", 0, "ilen")
+        .push(collision.len() as u64, "k")
+        .op(EQ, 2, Some("c"))
+        .op(ISZERO, 1, Some("c"))
+        .jumpi(keep);
     s.push(collision.len() as u64, "l").push(96u8, "src").dup("x").op(RETURNDATACOPY, 3, None);
     s.push(collision.len() as u64, "l").dup("x").op(KECCAK256, 2, Some("h"));
     s.push(U256::from_be_bytes(crate::primitives::keccak256(&collision).0), "k");
@@ -662,7 +667,13 @@ pub(crate) struct ChildCode {
 /// creation code, creates from the child's transpiled code followed by the rest of the memory
 /// (the constructor arguments) instead; otherwise from memory as it is. The substituted code is
 /// built in a scratch area that is zeroed again afterwards.
-pub(crate) fn substitute_children(e: &mut Emitter, at: Label, generic: Label, children: &[ChildCode], salted: bool) {
+pub(crate) fn substitute_children(
+    e: &mut Emitter,
+    at: Label,
+    generic: Label,
+    children: &[ChildCode],
+    salted: bool,
+) {
     e.jumpdest(at);
     let entry: &[&'static str] =
         if salted { &["salt", "len", "off", "value", "ret"] } else { &["len", "off", "value", "ret"] };
@@ -672,7 +683,10 @@ pub(crate) fn substitute_children(e: &mut Emitter, at: Label, generic: Label, ch
         // len >= child.len and keccak(memory[off..off+child.len]) == child.hash
         s.push(child.len as u64, "n").dup("len").op(LT, 2, Some("c")).jumpi(next);
         s.push(child.len as u64, "n").dup("off").op(KECCAK256, 2, Some("h"));
-        s.push(U256::from_be_bytes(child.hash.0), "k").op(EQ, 2, Some("c")).op(ISZERO, 1, Some("c")).jumpi(next);
+        s.push(U256::from_be_bytes(child.hash.0), "k")
+            .op(EQ, 2, Some("c"))
+            .op(ISZERO, 1, Some("c"))
+            .jumpi(next);
         // nlen = code_len + len - child.len; size = ceil32(nlen)
         s.offset("len", child.code_len as i64 - child.len as i64, "nlen");
         s.offset("nlen", 31, "size").push(31u8, "m").op(NOT, 1, Some("m")).op(AND, 2, Some("size"));

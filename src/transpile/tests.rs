@@ -38,7 +38,9 @@ fn run(code: &[u8], input: &[u8]) -> (bool, Vec<u8>) {
     db.insert_account(target, AccountInfo::new(U256::ZERO, 0, Bytes::copy_from_slice(code)), []);
     let mut cache = CodeCache::new(Fork::Istanbul);
     let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
-    let r = evm.call(caller, target, U256::ZERO, Bytes::copy_from_slice(input), 1_000_000).expect("in-memory state");
+    let r = evm
+        .call(caller, target, U256::ZERO, Bytes::copy_from_slice(input), 1_000_000)
+        .expect("in-memory state");
     (r.is_success(), r.output.to_vec())
 }
 
@@ -121,8 +123,11 @@ fn state_opcodes_without_a_method_are_refused_with_their_pc() {
 fn msize_and_run_time_codecopy_offsets_are_refused() {
     let e = transpile(&runtime("MSIZE PUSH1 0 MSTORE STOP"), &Options { input: Input::Runtime }).unwrap_err();
     assert_eq!(e.pc(), Some(0));
-    let e = transpile(&runtime("PUSH1 32 PUSH1 0 CALLDATALOAD PUSH1 0 CODECOPY STOP"), &Options { input: Input::Runtime })
-        .unwrap_err();
+    let e = transpile(
+        &runtime("PUSH1 32 PUSH1 0 CALLDATALOAD PUSH1 0 CODECOPY STOP"),
+        &Options { input: Input::Runtime },
+    )
+    .unwrap_err();
     assert!(matches!(e, TranspileError::CodeCopy { pc: 7, .. }), "{e:?}");
 }
 
