@@ -46,18 +46,24 @@ pub fn blob_base_fee(excess_blob_gas: u64) -> U256 {
 }
 
 /// EIP-4844's integer approximation of `factor * e ** (numerator / denominator)`.
+///
+/// The EIP computes with unbounded integers. Here a value that leaves U256 on the way (only for
+/// excess blob gas far beyond anything a chain reaches) makes the result `U256::MAX`: the exact
+/// value is then at least 2^256 / (denominator^2 * i), far above any fee anyone can pay, and the
+/// loop would otherwise run for an astronomical number of terms (found by the statetest_json fuzz
+/// target).
 pub fn fake_exponential(factor: U256, numerator: U256, denominator: U256) -> U256 {
     let mut i = U256::from(1);
     let mut output = U256::ZERO;
-    let mut accum = factor.saturating_mul(denominator);
+    let Some(mut accum) = factor.checked_mul(denominator) else { return U256::MAX };
     while !accum.is_zero() {
-        output = output.saturating_add(accum);
-        // Saturated, the result can no longer change: stop (a huge excess blob gas would
-        // otherwise loop for minutes; found by the statetest_json fuzz target).
-        if output == U256::MAX {
-            break;
-        }
-        accum = accum.saturating_mul(numerator) / denominator.saturating_mul(i);
+        let Some(sum) = output.checked_add(accum) else { return U256::MAX };
+        output = sum;
+        let (Some(product), Some(divisor)) = (accum.checked_mul(numerator), denominator.checked_mul(i))
+        else {
+            return U256::MAX;
+        };
+        accum = product / divisor;
         i += U256::from(1);
     }
     output / denominator
@@ -100,5 +106,23 @@ mod tests {
         // The excess at which the fee first reaches 2 (from the EIP's exponent 1 / ln 2 ratio).
         assert_eq!(blob_base_fee(2_314_057), U256::from(1));
         assert_eq!(blob_base_fee(2_314_058), U256::from(2));
+    }
+}
+
+#[cfg(test)]
+mod fake_exponential_tests {
+    use super::*;
+
+    #[test]
+    fn small_values_are_exact_and_huge_ones_saturate_at_once() {
+        assert_eq!(blob_base_fee(0), U256::from(1));
+        // e^1 and 1000 e^2 as the EIP's integer series gives them (Python reference: 2, 7385).
+        assert_eq!(
+            fake_exponential(U256::from(1), U256::from(3_338_477u64), U256::from(3_338_477u64)),
+            U256::from(2)
+        );
+        assert_eq!(fake_exponential(U256::from(1000), U256::from(2), U256::from(1)), U256::from(7385));
+        // The fuzzer's input: returns immediately.
+        assert_eq!(blob_base_fee(u64::MAX), U256::MAX);
     }
 }
