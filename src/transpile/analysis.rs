@@ -35,7 +35,7 @@ pub(crate) const INPUT_FORK: Fork = Fork::Istanbul;
 const MAX_CONTEXTS_PER_BLOCK: usize = 1024;
 
 /// Block entry states the whole analysis may hold before the code counts as too complex.
-const MAX_STATES: usize = 1 << 15;
+const MAX_STATES: usize = 1 << 14;
 
 /// One instruction of the input.
 #[derive(Clone, Debug)]
