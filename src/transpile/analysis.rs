@@ -37,6 +37,10 @@ const MAX_CONTEXTS_PER_BLOCK: usize = 1024;
 /// Block entry states the whole analysis may hold before the code counts as too complex.
 const MAX_STATES: usize = 1 << 14;
 
+/// Stack slots (the sum of the entry states' heights) the analysis may hold: bounds its memory
+/// (72 bytes a slot) and time on adversarial code; real contracts need a few tens of thousands.
+const MAX_SLOTS: usize = 1 << 20;
+
 /// One instruction of the input.
 #[derive(Clone, Debug)]
 pub(crate) struct Ins {
@@ -301,6 +305,7 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
     };
     let mut issues: Vec<AnalysisIssue> = Vec::new();
     let mut worklist: Vec<usize> = Vec::new();
+    let mut slots = 0usize;
     let mut queued: Vec<bool> = Vec::new();
 
     // Merges `state` into the entry of block `at` in its context, queueing it when it changed.
@@ -309,7 +314,8 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                      states: &mut Vec<(usize, State)>,
                      queued: &mut Vec<bool>,
                      worklist: &mut Vec<usize>,
-                     issues: &mut Vec<AnalysisIssue>| {
+                     issues: &mut Vec<AnalysisIssue>,
+                     slots: &mut usize| {
         // The context, hashed: the slots holding code addresses and those addresses. Two
         // contexts sharing a hash would only be merged, which is sound (values only grow).
         let mut h = crate::primitives::FxHasher::default();
@@ -323,7 +329,10 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
         let key = (at as u32, state.stack.len() as u16, core::hash::Hasher::finish(&h));
         match state_of.get(&key) {
             None => {
-                if contexts_per_block[at] as usize >= MAX_CONTEXTS_PER_BLOCK || states.len() >= MAX_STATES {
+                if contexts_per_block[at] as usize >= MAX_CONTEXTS_PER_BLOCK
+                    || states.len() >= MAX_STATES
+                    || *slots + state.stack.len() > MAX_SLOTS
+                {
                     let issue = AnalysisIssue::TooManyContexts { pc: instrs[at].pc };
                     if !issues.contains(&issue) {
                         issues.push(issue);
@@ -331,6 +340,7 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                     return;
                 }
                 contexts_per_block[at] += 1;
+                *slots += state.stack.len();
                 state_of.insert(key, states.len());
                 worklist.push(states.len());
                 queued.push(true);
@@ -369,6 +379,7 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
             &mut queued,
             &mut worklist,
             &mut issues,
+            &mut slots,
         );
     }
     while let Some(index) = worklist.pop() {
@@ -450,7 +461,15 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                     };
                     for target in targets {
                         let state = State { stack: target_stack.clone(), return_data };
-                        enter(target, state, &mut states, &mut queued, &mut worklist, &mut issues);
+                        enter(
+                            target,
+                            state,
+                            &mut states,
+                            &mut queued,
+                            &mut worklist,
+                            &mut issues,
+                            &mut slots,
+                        );
                     }
                     if op == JUMPI && i + 1 < n {
                         enter(
@@ -460,6 +479,7 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                             &mut queued,
                             &mut worklist,
                             &mut issues,
+                            &mut slots,
                         );
                     }
                     break;
@@ -507,7 +527,15 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
                 break;
             }
             if block_start[i] {
-                enter(i, State { stack, return_data }, &mut states, &mut queued, &mut worklist, &mut issues);
+                enter(
+                    i,
+                    State { stack, return_data },
+                    &mut states,
+                    &mut queued,
+                    &mut worklist,
+                    &mut issues,
+                    &mut slots,
+                );
                 break;
             }
         }
