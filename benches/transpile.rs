@@ -6,22 +6,12 @@
 //!
 //! `cargo bench --bench transpile`
 
+#[path = "../tests/support/link.rs"]
+mod link;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ovm::primitives::decode_hex;
 use ovm::transpile::{Input, Options, transpile};
-
-/// solc's `__$...$__` placeholders linked to a fixed address.
-fn link(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("__$") {
-        out.push_str(&rest[..at]);
-        out.push_str(&"11".repeat(20));
-        rest = &rest[at + 40..];
-    }
-    out.push_str(rest);
-    out
-}
 
 fn corpus(field: &str, input: Input) -> Vec<Vec<u8>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/transpiler/corpus.json");
@@ -30,7 +20,7 @@ fn corpus(field: &str, input: Input) -> Vec<Vec<u8>> {
     json.as_array()
         .expect("entries")
         .iter()
-        .map(|e| decode_hex(&link(e[field].as_str().expect("code"))).expect("hex"))
+        .map(|e| decode_hex(&link::link_placeholders(e[field].as_str().expect("code"))).expect("hex"))
         .filter(|code| transpile(code, &Options { input }).is_ok())
         .collect()
 }

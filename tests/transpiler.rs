@@ -11,6 +11,8 @@
 
 #[path = "support/artifacts.rs"]
 mod artifacts;
+#[path = "support/link.rs"]
+mod link;
 #[path = "support/ovm_world.rs"]
 mod ovm_world;
 
@@ -543,7 +545,7 @@ fn every_corpus_contract_transpiles_to_pure_code() {
         for (field, input) in [("creation", Input::Creation), ("runtime", Input::Runtime)] {
             // Unlinked library placeholders are not hex; link them to a fixed address.
             let text = entry[field].as_str().expect("code");
-            let text = regex_free_link(text);
+            let text = link::link_placeholders(text);
             let code = decode_hex(&text).expect("hex");
             match transpile(&code, &Options { input }) {
                 Ok(out) => {
@@ -575,19 +577,6 @@ fn every_corpus_contract_transpiles_to_pure_code() {
         );
     }
     assert!(refused.is_empty(), "unexpected refusals:\n{}", refused.join("\n"));
-}
-
-/// Replaces solc's `__$...$__` link placeholders with a fixed address.
-fn regex_free_link(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("__$") {
-        out.push_str(&rest[..at]);
-        out.push_str(&"11".repeat(20));
-        rest = &rest[at + 40..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]
