@@ -1,5 +1,6 @@
 //! Purity-checker throughput in bytes of code per second: over the OVM v2 artifact corpus (every
-//! runtime and creation code of `tests/data/ovm-artifacts/`) and over 24 KiB adversarial inputs.
+//! runtime and creation code of `tests/data/ovm-artifacts/`) and over 24 KiB and 48 KiB adversarial
+//! inputs.
 //! Each group compares the check of already-decoded code (what the execution manager does: the
 //! code cache holds the decoded stream), the verdict alone, decoding alone, and decode + check.
 //!
@@ -51,11 +52,14 @@ fn corpus(c: &mut Criterion) {
 }
 
 fn worst_cases(c: &mut Criterion) {
-    for (name, code) in worst_cases::all() {
-        let mut group = c.benchmark_group(format!("purity/{name}"));
-        group.measurement_time(Duration::from_secs(2));
-        bench_codes(&mut group, &[code]);
-        group.finish();
+    // At the code size limit (24 KiB) and twice that: linear time means equal throughput.
+    for size in [worst_cases::SIZE, 2 * worst_cases::SIZE] {
+        for (name, code) in worst_cases::of_size(size) {
+            let mut group = c.benchmark_group(format!("purity/{name}_{}k", size / 1024));
+            group.measurement_time(Duration::from_secs(2));
+            bench_codes(&mut group, &[code]);
+            group.finish();
+        }
     }
 }
 

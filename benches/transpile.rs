@@ -8,6 +8,8 @@
 
 #[path = "../tests/support/link.rs"]
 mod link;
+#[path = "../tests/support/worst_cases.rs"]
+mod worst_cases;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ovm::primitives::decode_hex;
@@ -45,5 +47,21 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// The adversarial patterns of `tests/support/worst_cases.rs` at 24 KiB and 48 KiB (runtime
+/// code, whatever the verdict): linear time means equal throughput at both sizes.
+fn worst_cases(c: &mut Criterion) {
+    for size in [worst_cases::SIZE, 2 * worst_cases::SIZE] {
+        for (name, code) in worst_cases::of_size(size) {
+            let mut group = c.benchmark_group(format!("transpile/{name}_{}k", size / 1024));
+            group.throughput(Throughput::Bytes(code.len() as u64));
+            group.measurement_time(std::time::Duration::from_secs(2));
+            group.bench_function("runtime", |b| {
+                b.iter(|| transpile(&code, &Options { input: Input::Runtime }).map_or(0, |t| t.code.len()))
+            });
+            group.finish();
+        }
+    }
+}
+
+criterion_group!(benches, bench, worst_cases);
 criterion_main!(benches);

@@ -15,20 +15,18 @@ use ovm::{Address, BlockEnv, CodeCache, Env, Evm, Fork, Transaction, U256};
 
 /// The forks both interpreters implement: revm has no Constantinople (EIP-1283's SSTORE metering,
 /// withdrawn by Petersburg), so that fork alone is not compared.
-const FORKS: [Fork; 12] = [
-    Fork::Frontier,
-    Fork::Homestead,
-    Fork::TangerineWhistle,
-    Fork::SpuriousDragon,
-    Fork::Byzantium,
-    Fork::Petersburg,
-    Fork::Istanbul,
-    Fork::Berlin,
-    Fork::London,
-    Fork::Paris,
-    Fork::Shanghai,
-    Fork::Cancun,
-];
+const FORKS: [Fork; 12] = {
+    let mut forks = [Fork::Frontier; 12];
+    let (mut i, mut j) = (0, 0);
+    while i < Fork::ALL.len() {
+        if !matches!(Fork::ALL[i], Fork::Constantinople) {
+            forks[j] = Fork::ALL[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    forks
+};
 
 /// An address `first 00 .. 00 last`.
 const fn address(first: u8, last: u8) -> Address {
@@ -973,9 +971,43 @@ fn run_revm(case: &Case, trace: Option<Box<dyn std::io::Write>>) -> Option<Outco
 
 /// Runs the body on one input.
 pub(crate) fn run(data: &[u8]) {
-    let case = Case::generate(data);
-    let ours = run_ovm(&case, ovm::tracer::NoTracer);
-    let Some(theirs) = run_revm(&case, None) else {
+    compare(&Case::generate(data));
+}
+
+/// Runs `code` on both interpreters under `fork` with `gas_limit`: called as the runtime code of
+/// an account, or sent as the initcode of a creation transaction; both must agree as in [`run`].
+/// (Used by `tests/robustness.rs` on code of every opcode.)
+#[allow(dead_code)]
+pub(crate) fn compare_code(fork: Fork, code: &[u8], creation: bool, gas_limit: u64) {
+    let ether = U256::from(1_000_000_000_000_000_000u64);
+    let mut accounts = vec![
+        (SENDER, ether * U256::from(1_000_000u64), 0, Vec::new(), Vec::new()),
+        (OTHER, U256::from(7), 1, Vec::new(), Vec::new()),
+    ];
+    if !creation {
+        accounts.push((TARGET, U256::from(1), 1, code.to_vec(), vec![(U256::from(1), U256::from(1))]));
+    }
+    compare(&Case {
+        fork,
+        number: 1,
+        timestamp: 1_000,
+        difficulty: 1,
+        prev_randao: [7; 32],
+        base_fee: 0,
+        excess_blob_gas: 0,
+        accounts,
+        to: if creation { None } else { Some(TARGET) },
+        data: if creation { code.to_vec() } else { vec![1, 2, 3] },
+        value: U256::ZERO,
+        gas_limit,
+        gas_price: 1,
+    });
+}
+
+/// Runs `case` on both interpreters and fails with every difference between them.
+fn compare(case: &Case) {
+    let ours = run_ovm(case, ovm::tracer::NoTracer);
+    let Some(theirs) = run_revm(case, None) else {
         return;
     };
     let mut differences = Vec::new();
@@ -1014,7 +1046,7 @@ pub(crate) fn run(data: &[u8]) {
         }
     }
     if !differences.is_empty() {
-        write_traces(&case);
+        write_traces(case);
     }
     assert!(
         differences.is_empty(),

@@ -591,6 +591,49 @@ mod system {
         // Frames at depth 0..=1024 each count once: 1025 frames.
         assert_eq!(depth, Some(U256::from(1025)));
     }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn creation_chain_1024_deep_on_a_small_thread_stack() {
+        // Code that creates a copy of itself (read with CODECOPY), as runtime code at CONTRACT and
+        // as the initcode of every creation, until CREATE fails at the depth limit.
+        let code = Asm::new()
+            .op(CODESIZE)
+            .push(0)
+            .push(0)
+            .op(CODECOPY)
+            .op(CODESIZE)
+            .push(0)
+            .push(0)
+            .op(CREATE)
+            .op(STOP)
+            .into_bytes();
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let mut db = world(&code);
+                let mut cache = CodeCache::new(Fork::Cancun);
+                let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
+                let result =
+                    evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 1_000_000_000_000_000).unwrap();
+                let changes = evm.finalize();
+                db.commit(changes);
+                (result, db)
+            })
+            .expect("spawn");
+        let (result, db) = handle.join().expect("no stack overflow");
+        assert!(result.is_success());
+        // Frames at depths 1..=1024 are creations; the one at 1024 fails to create.
+        let mut creator = CONTRACT;
+        for depth in 1..=1024 {
+            let created = create_address(&creator, 1);
+            let account = db.get(&created).unwrap_or_else(|| panic!("creation at depth {depth}"));
+            let expected_nonce = if depth < 1024 { 2 } else { 1 };
+            assert_eq!(account.info.nonce, expected_nonce, "depth {depth}");
+            creator = created;
+        }
+        assert!(db.get(&create_address(&creator, 1)).is_none());
+    }
 }
 
 /// Counts steps; used to force the traced (per-instruction) mode.

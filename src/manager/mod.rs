@@ -148,7 +148,8 @@ pub struct TransactionResult {
     pub nuisance_gas_used: u64,
     /// Logs, in order (none when the transaction failed).
     pub logs: Vec<Log>,
-    /// Contracts created (including EOA proxies), in order.
+    /// Contracts created (including EOA proxies), in the order their creations completed: a
+    /// contract created by initcode comes before the contract that initcode belongs to.
     pub created: Vec<Address>,
     /// The state changes (empty when nothing changed).
     pub changes: StateChanges,

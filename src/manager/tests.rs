@@ -484,3 +484,97 @@ fn a_kall_costs_the_opcode_it_stands_for() {
         assert_eq!(result.nuisance_gas_used, 30_000 + 100 * sload_example().len() as u64 + 20_000, "{fork}");
     }
 }
+
+/// Records the deepest frame the manager started.
+#[derive(Default)]
+struct DeepestFrame(usize);
+
+impl crate::tracer::Tracer for DeepestFrame {
+    fn frame_enter(&mut self, frame: &crate::tracer::FrameStart<'_>) {
+        self.0 = self.0.max(frame.depth);
+    }
+}
+
+/// Runs `tx` on a 256 KiB thread (far less than a recursive interpreter would need for 1024
+/// nested messages) with a gas limit big enough that the 63/64 rule, applied twice per level
+/// (the kall and the message), still leaves gas at depth 1024.
+fn run_deep(code: Asm) -> (TransactionResult, usize) {
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let gas_limit = u64::MAX;
+            let config = ManagerConfig { max_transaction_gas_limit: gas_limit, ..ManagerConfig::default() };
+            let mut em = ExecutionManager::new(config);
+            deploy(&mut em, A, code);
+            let mut t = tx(A, &[]);
+            t.gas_limit = gas_limit;
+            let (result, deepest) = em.execute_traced(&t, DeepestFrame::default());
+            (result, deepest.0)
+        })
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow")
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn message_chain_1024_deep_on_a_small_thread_stack() {
+    // A ovmCALLs itself with all the gas it may pass, until the manager refuses the message
+    // beyond the EVM's depth limit.
+    let (result, deepest) = run_deep(
+        kall_returning(&call_calldata("ovmCALL(uint256,address,bytes)", u64::MAX, A, &[]), 32 * 6).op(STOP),
+    );
+    assert!(result.is_success(), "{:?}", result.status);
+    assert_eq!(deepest, crate::evm::MAX_CALL_DEPTH + 2, "frames 1..=1025 plus the refused one");
+}
+
+/// Initcode that ovmCREATEs a copy of itself (its own bytes, read with CODECOPY) and stops.
+fn self_creator() -> Asm {
+    let mut selector_word = [0u8; 32];
+    selector_word[..4].copy_from_slice(&selector("ovmCREATE(bytes)"));
+    let build = |args_len: u64| {
+        Asm::new()
+            .mstore(0, U256::from_be_bytes(selector_word))
+            .mstore(4, 32u64)
+            .op(CODESIZE)
+            .push(36)
+            .op(MSTORE)
+            .op(CODESIZE)
+            .push(0)
+            .push(68)
+            .op(CODECOPY)
+            .kall(0, args_len, RET, 64)
+            .op(STOP)
+    };
+    // The calldata's length depends on the code's own length: iterate to the fixed point.
+    let mut args_len = 0;
+    loop {
+        let code = build(args_len);
+        let needed = 68 + code.len().div_ceil(32) as u64 * 32;
+        if needed == args_len {
+            return code;
+        }
+        args_len = needed;
+    }
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn creation_chain_as_deep_as_nuisance_gas_allows_on_a_small_thread_stack() {
+    // Unlike calls, a chain of creations cannot reach depth 1024 under the manager: every created
+    // account costs its creator nuisance gas, which each message passes up to its parent, and a
+    // message's nuisance budget is its gas limit, which the 63/64 rule shrinks twice per level.
+    // With the largest possible gas limit the chain still goes past depth 960 on a 256 KiB stack,
+    // and ends in an orderly failure of the deepest creation.
+    let (result, deepest) = run_deep(self_creator());
+    assert!(result.is_success(), "{:?}", result.status);
+    assert!((960..=crate::evm::MAX_CALL_DEPTH).contains(&deepest), "deepest frame {deepest}");
+    // The creations that succeeded form a chain, each at the address its creator's nonce gives
+    // (`created` lists them as they completed: the deepest first).
+    assert!(result.created.len() >= 950, "{} creations", result.created.len());
+    let mut creator = A;
+    for (i, created) in result.created.iter().rev().enumerate() {
+        assert_eq!(*created, create_address(&creator, 1), "creation {i} of {}", result.created.len());
+        creator = *created;
+    }
+}
