@@ -48,7 +48,8 @@ const MAX_BLOCK_GAS: u64 = 1 << 31;
 ///
 /// `arg` depends on `op`: PUSH1..PUSH4 hold the value itself; PUSH5..PUSH32 an index into the
 /// push-value table; JUMPDEST and BEGIN_BLOCK the index of the block they start; JUMPI the block
-/// that starts after it (its fall-through); opcodes that read the gas left (GAS, CALL*, CREATE*,
+/// that starts after it (its fall-through); JUMP right after a PUSH1..PUSH4 of a valid destination
+/// the destination's instruction index plus one (0 otherwise: look the destination up); opcodes that read the gas left (GAS, CALL*, CREATE*,
 /// SSTORE) the static gas of the instructions after them in their block, which was charged
 /// ahead of time; PC the program counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,11 +60,40 @@ pub struct Instr {
     pub op: u8,
     /// The byte in the code (for [`BEGIN_BLOCK`], the byte of the instruction that follows).
     pub raw: u8,
+    /// For JUMPDEST and BEGIN_BLOCK, the block's entry check inline (see
+    /// [`DecodedCode::block_entry`]); 0 for other instructions.
+    pub aux: u16,
     /// Operand; see the type's documentation.
     pub arg: u32,
 }
 
+/// [`Instr::aux`] of a block start whose entry check is not inline: `arg` is the block's index.
+pub const BLOCK_IN_TABLE: u16 = u16::MAX;
+
+/// The entry check of a block, read from its first instruction (JUMPDEST or BEGIN_BLOCK).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockEntry {
+    /// Stack bounds and gas carried by the instruction itself (the common case, one memory
+    /// access fewer): the block needs `required` items, grows by at most `growth`, costs `gas`
+    /// and skips nothing.
+    Inline {
+        /// Minimum stack height on entry.
+        required: u8,
+        /// Largest height increase.
+        growth: u8,
+        /// Static gas.
+        gas: u32,
+    },
+    /// The block at this index of the block table.
+    Table(u32),
+}
+
 /// What a basic block needs before it runs: its total static gas and stack bounds.
+///
+/// A block that is a lone JUMPDEST followed by another JUMPDEST is merged with the blocks after
+/// it: entering it charges and checks the whole run of JUMPDESTs and the first block that does
+/// more, and skips the run's other JUMPDESTs (they have no effect but their gas, so charging it
+/// up front changes nothing observable).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct BlockInfo {
     /// Sum of the static gas of the block's instructions.
@@ -72,6 +102,8 @@ pub struct BlockInfo {
     pub stack_required: u16,
     /// Largest height increase during the block, relative to the entry height.
     pub stack_max_growth: u16,
+    /// Instructions after this block's first that entering it skips: the JUMPDESTs merged in.
+    pub skip: u32,
 }
 
 /// Code decoded for one fork. Build it with [`DecodedCode::new`] or fetch it from a [`CodeCache`].
@@ -194,7 +226,57 @@ impl BlockBuilder {
             gas: self.gas as u32,
             stack_required: self.required.clamp(0, i32::from(u16::MAX)) as u16,
             stack_max_growth: self.growth.clamp(0, i32::from(u16::MAX)) as u16,
+            skip: 0,
         };
+    }
+}
+
+/// Records in each JUMP that directly follows a PUSH1..PUSH4 of a valid destination the
+/// destination's instruction index plus one, so that executing it needs no jump-table lookup.
+/// (The PUSH and the JUMP are in one block, so the value on the stack at the JUMP is always that
+/// constant.)
+fn link_static_jumps(instrs: &mut [Instr], jump_table: &[u32]) {
+    for i in 1..instrs.len() {
+        let push = instrs[i - 1];
+        if instrs[i].op == opcode::JUMP && (opcode::PUSH1..=PUSH4).contains(&push.op) {
+            if let Some(&target) = jump_table.get(push.arg as usize)
+                && target != NOT_A_JUMPDEST
+            {
+                instrs[i].arg = target + 1;
+            }
+        }
+    }
+}
+
+/// Merges every run of lone-JUMPDEST blocks into the block that ends the run (see [`BlockInfo`]),
+/// from the last instruction backwards so that each merge builds on the next one.
+fn merge_jumpdest_runs(instrs: &[Instr], blocks: &mut [BlockInfo]) {
+    for i in (0..instrs.len().saturating_sub(1)).rev() {
+        if instrs[i].op == JUMPDEST && instrs[i + 1].op == JUMPDEST {
+            let next = blocks[instrs[i + 1].arg as usize];
+            let own = &mut blocks[instrs[i].arg as usize];
+            *own = BlockInfo {
+                gas: own.gas.saturating_add(next.gas),
+                stack_required: next.stack_required,
+                stack_max_growth: next.stack_max_growth,
+                skip: next.skip + 1,
+            };
+        }
+    }
+}
+
+/// Moves the entry check of every block whose bounds fit in a byte each and that skips nothing
+/// into its first instruction: `aux` = required | growth << 8, `arg` = gas.
+fn inline_block_entries(instrs: &mut [Instr], blocks: &[BlockInfo]) {
+    for instr in instrs.iter_mut() {
+        if instr.aux != BLOCK_IN_TABLE {
+            continue;
+        }
+        let block = blocks[instr.arg as usize];
+        if block.stack_required < 255 && block.stack_max_growth < 255 && block.skip == 0 {
+            instr.aux = block.stack_required | block.stack_max_growth << 8;
+            instr.arg = block.gas;
+        }
     }
 }
 
@@ -242,6 +324,7 @@ impl DecodedCode {
                 instrs.push(Instr {
                     op: BEGIN_BLOCK,
                     raw: code.get($pc).copied().unwrap_or(STOP),
+                    aux: BLOCK_IN_TABLE,
                     arg: $index as u32,
                 });
                 pcs.push($pc as u32);
@@ -307,7 +390,8 @@ impl DecodedCode {
             if reads_gas {
                 gas_readers.push((instrs.len(), block.gas));
             }
-            instrs.push(Instr { op, raw, arg });
+            let aux = if op == JUMPDEST { BLOCK_IN_TABLE } else { 0 };
+            instrs.push(Instr { op, raw, aux, arg });
             pcs.push(pc as u32);
 
             if op == JUMPI || info.flags.contains(OpFlags::TERMINATES) {
@@ -328,9 +412,12 @@ impl DecodedCode {
             pc += 1 + imm_size;
         }
         // Running off the end of the code is a STOP.
-        instrs.push(Instr { op: STOP, raw: STOP, arg: 0 });
+        instrs.push(Instr { op: STOP, raw: STOP, aux: 0, arg: 0 });
         pcs.push(len as u32);
         block.finish(&mut instrs, &mut blocks, &mut gas_readers);
+        link_static_jumps(&mut instrs, &jump_table);
+        merge_jumpdest_runs(&instrs, &mut blocks);
+        inline_block_entries(&mut instrs, &blocks);
 
         DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
     }
@@ -374,6 +461,30 @@ impl DecodedCode {
     /// Number of basic blocks.
     pub fn block_count(&self) -> usize {
         self.blocks.len()
+    }
+
+    /// The entry check of the block that `instr` (a JUMPDEST or BEGIN_BLOCK of this code) starts.
+    #[inline(always)]
+    pub fn block_entry(&self, instr: &Instr) -> BlockEntry {
+        if instr.aux == BLOCK_IN_TABLE {
+            BlockEntry::Table(instr.arg)
+        } else {
+            BlockEntry::Inline { required: instr.aux as u8, growth: (instr.aux >> 8) as u8, gas: instr.arg }
+        }
+    }
+
+    /// The full summary of the block that `instr` (a JUMPDEST or BEGIN_BLOCK of this code)
+    /// starts, wherever it is kept.
+    pub fn block_info(&self, instr: &Instr) -> BlockInfo {
+        match self.block_entry(instr) {
+            BlockEntry::Table(index) => *self.block(index),
+            BlockEntry::Inline { required, growth, gas } => BlockInfo {
+                gas,
+                stack_required: u16::from(required),
+                stack_max_growth: u16::from(growth),
+                skip: 0,
+            },
+        }
     }
 
     /// The value pushed by the PUSH instruction `instr`.
@@ -530,7 +641,29 @@ mod tests {
         assert_eq!(entry.stack_required, 0);
         assert_eq!(entry.stack_max_growth, 2);
         let jumpdest = d.instrs().iter().find(|i| i.op == JUMPDEST).unwrap();
-        assert_eq!(d.block(jumpdest.arg).gas, 1);
+        assert_eq!(d.block_info(jumpdest).gas, 1);
+    }
+
+    #[test]
+    fn runs_of_jumpdests_merge_into_the_block_after_them() {
+        // JUMPDEST x3, then JUMPDEST PUSH1 1 POP STOP.
+        let d = decode(&Asm::new().ops(&[JUMPDEST; 4]).push(1).op(POP).op(STOP).into_bytes());
+        let infos: Vec<BlockInfo> = (0..4).map(|i| d.block_info(&d.instrs()[i])).collect();
+        for (i, info) in infos.iter().enumerate() {
+            let left = 3 - i as u32;
+            assert_eq!(info.skip, left, "JUMPDEST {i}");
+            assert_eq!(info.gas, left + 1 + 3 + 2, "JUMPDEST {i}");
+            assert_eq!((info.stack_required, info.stack_max_growth), (0, 1), "JUMPDEST {i}");
+        }
+    }
+
+    #[test]
+    fn jumps_to_pushed_constants_are_linked() {
+        // PUSH1 4 JUMP INVALID JUMPDEST PUSH1 9 JUMP: the first is linked, the second is not (9
+        // is no JUMPDEST).
+        let d = decode(&Asm::new().push(4).op(JUMP).op(INVALID).op(JUMPDEST).push(9).op(JUMP).into_bytes());
+        let jumps: Vec<u32> = d.instrs().iter().filter(|i| i.op == JUMP).map(|i| i.arg).collect();
+        assert_eq!(jumps, [d.jump_target(U256::from(4)).unwrap() as u32 + 1, 0]);
     }
 
     #[test]

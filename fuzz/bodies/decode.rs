@@ -77,9 +77,21 @@ fn check_instrs(decoded: &DecodedCode, data: &[u8], dialect: Dialect) {
     for (index, instr) in instrs.iter().enumerate() {
         let pc = decoded.pc(index);
         if instr.op == BEGIN_BLOCK || instr.op == JUMPDEST {
-            assert!((instr.arg as usize) < decoded.block_count());
-            let _ = decoded.block(instr.arg);
+            if let ovm::decode::BlockEntry::Table(block) = decoded.block_entry(instr) {
+                assert!((block as usize) < decoded.block_count());
+            }
+            // A block skips only JUMPDESTs merged into it.
+            let skip = decoded.block_info(instr).skip as usize;
+            assert!(
+                instrs[index + 1..=index + skip].iter().all(|i| i.op == JUMPDEST),
+                "{fork} {dialect:?}: skip at {pc}"
+            );
             continue;
+        }
+        if instr.op == ovm::opcode::JUMP && instr.arg != 0 {
+            // A linked JUMP follows the PUSH of its destination.
+            let push = &instrs[index - 1];
+            assert_eq!(decoded.jump_target(decoded.push_value(push)), Some(instr.arg as usize - 1));
         }
         if pc >= data.len() {
             continue;

@@ -1,17 +1,66 @@
 //! Frame memory: a byte array that grows in 32-byte words as gas pays for it.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use crate::primitives::U256;
+use crate::primitives::{B256, U256, keccak256};
 
 /// The largest memory a frame may reach (4 GiB). Paying for it takes about 3.6e13 gas, so only an
 /// absurd gas limit gets near; anything beyond is treated as out of gas instead of allocated.
 pub const MEMORY_LIMIT: u64 = 1 << 32;
 
 /// The memory of one frame. Its length is always a multiple of 32.
+///
+/// It also keeps a memo of recent KECCAK256 results for 32- and 64-byte inputs: the shapes
+/// Solidity hashes to find array and mapping slots (`keccak256(slot)`,
+/// `keccak256(key . slot)`), which compiled code recomputes for every read and write of the same
+/// entry. The memo maps whole inputs to hashes, so it is never stale and travels with the buffer
+/// when the interpreter reuses it for another frame.
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
     data: Vec<u8>,
+    memo: Option<Box<HashMemo>>,
+}
+
+/// Entries in the hash memo (direct-mapped).
+const MEMO_ENTRIES: usize = 64;
+
+/// One remembered hash: the input (its first `len` bytes) and its Keccak-256.
+#[derive(Clone, Copy)]
+struct MemoEntry {
+    len: u8,
+    input: [u8; 64],
+    hash: B256,
+}
+
+/// A direct-mapped memo of Keccak-256 over 32- and 64-byte inputs.
+#[derive(Clone)]
+struct HashMemo {
+    entries: [MemoEntry; MEMO_ENTRIES],
+}
+
+impl core::fmt::Debug for HashMemo {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HashMemo")
+    }
+}
+
+impl HashMemo {
+    fn new() -> Box<HashMemo> {
+        // `len` 0 marks an empty entry (only 32 and 64 are stored).
+        Box::new(HashMemo { entries: [MemoEntry { len: 0, input: [0; 64], hash: B256::ZERO }; MEMO_ENTRIES] })
+    }
+
+    /// The entry `input` maps to: a multiplicative hash of its 8-byte words.
+    #[inline]
+    fn slot(input: &[u8]) -> usize {
+        let mut h = input.len() as u64;
+        for chunk in input.chunks_exact(8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            h = (h ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+        (h >> (64 - MEMO_ENTRIES.trailing_zeros())) as usize
+    }
 }
 
 impl Memory {
@@ -100,6 +149,25 @@ impl Memory {
         target[available..].fill(0);
     }
 
+    /// Keccak-256 of `len` bytes at `offset` (inside the memory), from the memo when the same
+    /// 32- or 64-byte input was hashed recently.
+    pub fn keccak256(&mut self, offset: usize, len: usize) -> B256 {
+        let input = &self.data[offset..offset + len];
+        if len != 32 && len != 64 {
+            return keccak256(input);
+        }
+        let memo = self.memo.get_or_insert_with(HashMemo::new);
+        let entry = &mut memo.entries[HashMemo::slot(input)];
+        if usize::from(entry.len) == len && entry.input[..len] == *input {
+            return entry.hash;
+        }
+        let hash = keccak256(input);
+        entry.len = len as u8;
+        entry.input[..len].copy_from_slice(input);
+        entry.hash = hash;
+        hash
+    }
+
     /// Copies `len` bytes from `source` to `target` within memory (MCOPY; ranges may overlap).
     #[inline]
     pub fn copy_within(&mut self, source: usize, target: usize, len: usize) {
@@ -120,6 +188,25 @@ mod tests {
         assert_eq!(&m.as_slice()[..9], &[2, 3, 0, 0, 0, 0, 0, 0, 0xff]);
         m.store_padded(0, 4, &[1, 2, 3], U256::MAX);
         assert_eq!(&m.as_slice()[..4], &[0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn memoised_hashes_equal_fresh_ones() {
+        let mut m = Memory::new();
+        m.grow(4);
+        let mut rng = crate::interpreter::tests::Rng(7);
+        // Few distinct inputs (many hits, and collisions in the 64 entries), at every length
+        // around the memoised ones.
+        for round in 0..5000u64 {
+            let value = U256::from(rng.next() % 200);
+            m.store_word(0, &value);
+            m.store_word(32, &U256::from(round % 3));
+            let offset = (rng.next() % 3) as usize;
+            for len in [0, 31, 32, 33, 63, 64, 65] {
+                let expected = keccak256(&m.as_slice()[offset..offset + len]);
+                assert_eq!(m.keccak256(offset, len), expected, "round {round}, offset {offset}, len {len}");
+            }
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub use memory::{MEMORY_LIMIT, Memory};
 pub(crate) use stack::StackPtr;
 pub use stack::{STACK_LIMIT, Stack};
 
-use crate::decode::{BEGIN_BLOCK, BlockInfo, DecodedCode, KALL};
+use crate::decode::{BEGIN_BLOCK, BlockEntry, BlockInfo, DecodedCode, KALL};
 use crate::env::Env;
 use crate::opcode::*;
 use crate::primitives::{Address, U256};
@@ -496,7 +496,24 @@ pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>
         match instr.op {
             BEGIN_BLOCK | JUMPDEST => {
                 if !T::ENABLED {
-                    check!(enter_block(&mut gas, sp.height(base), code.block(instr.arg)));
+                    match code.block_entry(&instr) {
+                        BlockEntry::Inline { required, growth, gas: cost } => {
+                            let height = sp.height(base);
+                            if height < usize::from(required) {
+                                break 'run Action::Exit(ExitReason::StackUnderflow);
+                            }
+                            if height + usize::from(growth) > STACK_LIMIT {
+                                break 'run Action::Exit(ExitReason::StackOverflow);
+                            }
+                            check!(charge(&mut gas, u64::from(cost)));
+                        }
+                        BlockEntry::Table(index) => {
+                            let block = code.block(index);
+                            check!(enter_block(&mut gas, sp.height(base), block));
+                            // SAFETY: a block's skip counts JUMPDESTs that follow it in `instrs`.
+                            ip = unsafe { ip.add(block.skip as usize) };
+                        }
+                    }
                 }
             }
             STOP => break 'run Action::Exit(ExitReason::Stop),
@@ -559,6 +576,12 @@ pub(crate) fn run<S: Spec, T: Tracer>(frame: &mut Frame, host: &mut Host<'_, '_>
             MSTORE8 => check!(memory::mstore8(&mut sp, &mut gas, &mut frame.memory)),
             SLOAD => check!(cold!(host::sload::<S>(frame, host))),
             SSTORE => check!(cold!(host::sstore::<S>(frame, host, correction))),
+            // A JUMP of a constant pushed just before it: the destination is known.
+            // SAFETY: the decoder stores a JUMPDEST's index (plus one) in `arg`.
+            JUMP if instr.arg != 0 => unsafe {
+                sp.pop();
+                ip = first.add(instr.arg as usize - 1);
+            },
             JUMP => match control::jump(&mut sp, &code) {
                 // SAFETY: jump targets are indexes of `instrs`.
                 Some(target) => ip = unsafe { first.add(target) },

@@ -2,7 +2,7 @@
 //! hot path because every basic block's stack bounds are checked on entry.
 
 use alloc::boxed::Box;
-use alloc::vec;
+use core::mem::MaybeUninit;
 
 use crate::primitives::U256;
 
@@ -15,8 +15,12 @@ pub const STACK_LIMIT: usize = 1024;
 /// so once per basic block ([`crate::decode::BlockInfo`]: the entry height is at least
 /// `stack_required` and at most `STACK_LIMIT - stack_max_growth`) or, when tracing, once per
 /// instruction from the opcode table's inputs and outputs.
+///
+/// The buffer starts uninitialised (a frame's stack is allocated per call and per transaction, and
+/// zeroing 32 KiB would cost more than many calls run): every slot below `len` has been written,
+/// and only those are ever read.
 pub struct Stack {
-    data: Box<[U256]>,
+    data: Box<[MaybeUninit<U256>]>,
     len: usize,
 }
 
@@ -35,7 +39,7 @@ impl Default for Stack {
 impl Stack {
     /// An empty stack with room for [`STACK_LIMIT`] words.
     pub fn new() -> Stack {
-        Stack { data: vec![U256::ZERO; STACK_LIMIT].into_boxed_slice(), len: 0 }
+        Stack { data: Box::new_uninit_slice(STACK_LIMIT), len: 0 }
     }
 
     /// Number of items.
@@ -59,20 +63,21 @@ impl Stack {
     /// The items, bottom first.
     #[inline]
     pub fn as_slice(&self) -> &[U256] {
-        &self.data[..self.len]
+        // SAFETY: the first `len` slots are initialised (struct invariant).
+        unsafe { core::slice::from_raw_parts(self.data.as_ptr().cast::<U256>(), self.len) }
     }
 
     /// A pointer one past the top item, for the interpreter loop to keep in a register.
     #[inline(always)]
     pub(crate) fn top_ptr(&mut self) -> StackPtr {
         // SAFETY: len <= STACK_LIMIT = data.len(), so the pointer is in bounds or one past the end.
-        StackPtr { top: unsafe { self.data.as_mut_ptr().add(self.len) } }
+        StackPtr { top: unsafe { self.data.as_mut_ptr().cast::<U256>().add(self.len) } }
     }
 
     /// A pointer to the bottom of the stack (what [`StackPtr::height`] measures from).
     #[inline(always)]
     pub(crate) fn top_ptr_at_bottom(&mut self) -> StackPtr {
-        StackPtr { top: self.data.as_mut_ptr() }
+        StackPtr { top: self.data.as_mut_ptr().cast::<U256>() }
     }
 
     /// Sets the length from a pointer one past the top item.
@@ -84,7 +89,7 @@ impl Stack {
     pub(crate) unsafe fn set_top(&mut self, top: StackPtr) {
         // SAFETY: the caller guarantees `top` points into this stack's allocation, at or above
         // its start, so the offset is a valid length no greater than STACK_LIMIT.
-        self.len = unsafe { top.top.offset_from(self.data.as_ptr()) } as usize;
+        self.len = unsafe { top.top.offset_from(self.data.as_ptr().cast::<U256>()) } as usize;
         debug_assert!(self.len <= STACK_LIMIT);
     }
 
@@ -93,7 +98,7 @@ impl Stack {
         if self.len == STACK_LIMIT {
             return false;
         }
-        self.data[self.len] = value;
+        self.data[self.len].write(value);
         self.len += 1;
         true
     }
@@ -101,7 +106,8 @@ impl Stack {
     /// Checked pop, for code outside the interpreter loop.
     pub fn try_pop(&mut self) -> Option<U256> {
         self.len = self.len.checked_sub(1)?;
-        Some(self.data[self.len])
+        // SAFETY: the slot was below `len`, so it is initialised.
+        Some(unsafe { self.data[self.len].assume_init() })
     }
 
     /// Removes and returns the top item.
@@ -113,7 +119,8 @@ impl Stack {
         debug_assert!(self.len > 0);
         self.len -= 1;
         // SAFETY: the caller guarantees len >= 1, so len - 1 is in bounds.
-        unsafe { *self.data.get_unchecked(self.len) }
+        // The slot was below `len`, so it is initialised.
+        unsafe { self.data.get_unchecked(self.len).assume_init() }
     }
 
     /// The top item, mutably.
@@ -124,7 +131,8 @@ impl Stack {
     pub unsafe fn top(&mut self) -> &mut U256 {
         debug_assert!(self.len > 0);
         // SAFETY: the caller guarantees len >= 1.
-        unsafe { self.data.get_unchecked_mut(self.len - 1) }
+        // The slot is below `len`, so it is initialised.
+        unsafe { self.data.get_unchecked_mut(self.len - 1).assume_init_mut() }
     }
 
     /// Pushes `value`.
@@ -135,7 +143,7 @@ impl Stack {
     pub unsafe fn push(&mut self, value: U256) {
         debug_assert!(self.len < STACK_LIMIT);
         // SAFETY: the caller guarantees len < STACK_LIMIT = data.len().
-        unsafe { *self.data.get_unchecked_mut(self.len) = value };
+        unsafe { self.data.get_unchecked_mut(self.len).write(value) };
         self.len += 1;
     }
 
@@ -148,8 +156,9 @@ impl Stack {
         debug_assert!(n >= 1 && self.len >= n && self.len < STACK_LIMIT);
         // SAFETY: the caller guarantees n <= len < STACK_LIMIT.
         unsafe {
-            let value = *self.data.get_unchecked(self.len - n);
-            *self.data.get_unchecked_mut(self.len) = value;
+            // The slot is below `len`, so it is initialised.
+            let value = self.data.get_unchecked(self.len - n).assume_init();
+            self.data.get_unchecked_mut(self.len).write(value);
         }
         self.len += 1;
     }

@@ -137,21 +137,26 @@ pub struct StateChanges {
 
 /// The loaded account at `address`, loading it from `db` on first use (one hash lookup when it is
 /// already loaded).
+/// Accounts at the first `warm_precompiles` precompile addresses (`0x..01` upwards) are warm
+/// from the start (EIP-2929).
 fn load_account<'m>(
     accounts: &'m mut Map<Address, Account>,
     db: &mut dyn Database,
     address: &Address,
+    warm_precompiles: u8,
 ) -> Result<&'m mut Account, DatabaseError> {
     match accounts.entry(*address) {
         hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
         hashbrown::hash_map::Entry::Vacant(entry) => {
             let loaded = db.account(address)?;
             let exists = loaded.is_some();
+            let last = address.0[19];
+            let warm = last != 0 && last <= warm_precompiles && address.0[..19].iter().all(|&b| b == 0);
             Ok(entry.insert(Account {
                 info: loaded.unwrap_or_default(),
                 storage: Map::default(),
                 exists,
-                warm: false,
+                warm,
                 touched: false,
                 created: false,
                 selfdestructed: false,
@@ -176,6 +181,8 @@ pub struct JournaledState<'db> {
     markers: crate::primitives::Set<Marker>,
     refund: i64,
     ripemd_touched: bool,
+    /// The precompiles `0x..01..=0x..NN` count as warm (EIP-2929) without being loaded.
+    warm_precompiles: u8,
 }
 
 impl core::fmt::Debug for JournaledState<'_> {
@@ -201,6 +208,18 @@ impl<'db> JournaledState<'db> {
             markers: crate::primitives::Set::default(),
             refund: 0,
             ripemd_touched: false,
+            warm_precompiles: 0,
+        }
+    }
+
+    /// Makes the precompiles at addresses `1..=count` warm (EIP-2929) for the rest of the
+    /// transaction. They are loaded, as other accounts are, only when something accesses them.
+    pub fn warm_precompiles(&mut self, count: u8) {
+        self.warm_precompiles = count;
+        for n in 1..=count {
+            if let Some(account) = self.accounts.get_mut(&Address::from_low_u64(u64::from(n))) {
+                account.warm = true;
+            }
         }
     }
 
@@ -275,7 +294,7 @@ impl<'db> JournaledState<'db> {
 
     /// Loads `address` if needed, without marking it warm.
     fn load(&mut self, address: &Address) -> Result<&mut Account, DatabaseError> {
-        load_account(&mut self.accounts, &mut *self.db, address)
+        load_account(&mut self.accounts, &mut *self.db, address, self.warm_precompiles)
     }
 
     /// Marks `address` warm before execution starts (sender, recipient, precompiles, access list,
@@ -296,7 +315,7 @@ impl<'db> JournaledState<'db> {
 
     /// Loads `address` and marks it warm; returns the account and whether it was cold (EIP-2929).
     pub fn access_account(&mut self, address: &Address) -> Result<(&mut Account, bool), DatabaseError> {
-        let account = load_account(&mut self.accounts, &mut *self.db, address)?;
+        let account = load_account(&mut self.accounts, &mut *self.db, address, self.warm_precompiles)?;
         let was_cold = !account.warm;
         if was_cold {
             account.warm = true;
@@ -431,7 +450,7 @@ impl<'db> JournaledState<'db> {
 
     fn sload_inner(&mut self, address: &Address, slot: &U256) -> Result<&mut Slot, DatabaseError> {
         let db = &mut *self.db;
-        let account = load_account(&mut self.accounts, db, address)?;
+        let account = load_account(&mut self.accounts, db, address, self.warm_precompiles)?;
         let fresh = account.storage_cleared || !account.exists;
         match account.storage.entry(*slot) {
             hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),

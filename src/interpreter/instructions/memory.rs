@@ -3,7 +3,7 @@
 use super::{Frame, Handled, charge, expand_memory, frame_memory_range};
 use crate::gas;
 use crate::interpreter::{Memory, StackPtr};
-use crate::primitives::{self, U256};
+use crate::primitives::U256;
 
 /// The offset of a `size`-byte access, growing memory to cover it.
 #[inline(always)]
@@ -61,7 +61,7 @@ pub(crate) fn keccak256(f: &mut Frame) -> Handled {
     pop!(f; offset, len);
     let (offset, len) = frame_memory_range(f, offset, len)?;
     charge(&mut f.gas, gas::KECCAK_WORD * gas::words(len as u64))?;
-    let hash = primitives::keccak256(f.memory.slice(offset, len));
+    let hash = f.memory.keccak256(offset, len);
     push!(f, hash.to_u256());
     Ok(())
 }
