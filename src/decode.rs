@@ -238,12 +238,12 @@ impl BlockBuilder {
 fn link_static_jumps(instrs: &mut [Instr], jump_table: &[u32]) {
     for i in 1..instrs.len() {
         let push = instrs[i - 1];
-        if instrs[i].op == opcode::JUMP && (opcode::PUSH1..=PUSH4).contains(&push.op) {
-            if let Some(&target) = jump_table.get(push.arg as usize)
-                && target != NOT_A_JUMPDEST
-            {
-                instrs[i].arg = target + 1;
-            }
+        if instrs[i].op == opcode::JUMP
+            && (opcode::PUSH1..=PUSH4).contains(&push.op)
+            && let Some(&target) = jump_table.get(push.arg as usize)
+            && target != NOT_A_JUMPDEST
+        {
+            instrs[i].arg = target + 1;
         }
     }
 }
