@@ -145,9 +145,11 @@ fn load_account<'m>(
     address: &Address,
     warm_precompiles: u8,
 ) -> Result<&'m mut Account, DatabaseError> {
-    match accounts.entry(*address) {
-        hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
-        hashbrown::hash_map::Entry::Vacant(entry) => {
+    // `entry_ref` hashes the caller's address in place: copying it first made the hasher's word
+    // loads wait on the copy's overlapping stores (seen in profiles as a store-forwarding stall).
+    match accounts.entry_ref(address) {
+        hashbrown::hash_map::EntryRef::Occupied(entry) => Ok(entry.into_mut()),
+        hashbrown::hash_map::EntryRef::Vacant(entry) => {
             let loaded = db.account(address)?;
             let exists = loaded.is_some();
             let last = address.0[19];
@@ -201,8 +203,10 @@ impl<'db> JournaledState<'db> {
         JournaledState {
             db,
             fork,
-            accounts: Map::default(),
-            journal: Vec::new(),
+            // Room for what a transaction touches at least (sender, recipient, coinbase, a few
+            // more) without growing the table.
+            accounts: Map::with_capacity_and_hasher(8, crate::primitives::FixedHasher),
+            journal: Vec::with_capacity(16),
             logs: Vec::new(),
             transient: Map::default(),
             markers: crate::primitives::Set::default(),
