@@ -296,7 +296,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         if let Some(to) = to {
             self.state.warm_account(to)?;
         }
-        self.state.warm_precompiles(precompiles::count(fork));
+        self.state.warm_precompiles();
         if fork.is_at_least(Fork::Shanghai) {
             let coinbase = self.env.block.coinbase;
             self.state.warm_account(&coinbase)?;

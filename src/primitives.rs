@@ -7,25 +7,13 @@ use core::fmt;
 pub use ruint::aliases::U256;
 
 /// A 20-byte account address.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Address(pub [u8; 20]);
 
 impl From<&Address> for Address {
     #[inline]
     fn from(address: &Address) -> Address {
         *address
-    }
-}
-
-impl core::hash::Hash for Address {
-    /// Three words (8 + 8 + 4 bytes), without the length prefix of a slice: the state's maps hash
-    /// an address on every account and storage access.
-    #[inline]
-    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
-        let [a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7, c0, c1, c2, c3] = self.0;
-        state.write_u64(u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]));
-        state.write_u64(u64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
-        state.write_u32(u32::from_le_bytes([c0, c1, c2, c3]));
     }
 }
 
@@ -255,10 +243,6 @@ impl core::hash::Hasher for FxHasher {
     #[inline]
     fn write_u64(&mut self, n: u64) {
         self.add(n);
-    }
-    #[inline]
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
     }
     #[inline]
     fn write_usize(&mut self, n: usize) {

@@ -5,8 +5,8 @@
 //!   the disassembler, the purity checker (against the on-chain checker), the transpiler and
 //!   execution beside revm, with the fuzz targets' own invariants;
 //! - the adversarial patterns of `tests/support/worst_cases.rs` go through the decoder, the
-//!   checker and the transpiler in linear time: doubling the input must not much more than
-//!   double the time.
+//!   checker and the transpiler in linear time: an input 8 times larger must not take much more
+//!   than 8 times as long.
 //!
 //! The 1024-deep call and creation chains on a small thread stack are unit tests next to the
 //! code they exercise (`src/interpreter/tests.rs`, `src/manager/tests.rs`).
@@ -330,21 +330,21 @@ fn best_of_three(mut f: impl FnMut()) -> Duration {
         .expect("three runs")
 }
 
-/// Fails when doubling the input more than triples the time (linear doubles it, quadratic
-/// quadruples it). Times under 20 ms are below the noise of a shared machine and pass.
+/// Fails when an input 8 times larger takes more than 40 times as long: linear time multiplies it
+/// by 8, quadratic by 64. The slack absorbs the noise of a shared machine and the debug build,
+/// where the transpiler on STOP-only code measures about 26x (the release build about 7x).
 fn assert_linear(stage: &str, name: &str, small: Duration, large: Duration) {
-    let floor = Duration::from_millis(20);
-    eprintln!("{stage:9} {name:16} 24 KiB {small:>10.2?}  48 KiB {large:>10.2?}");
+    eprintln!("{stage:9} {name:16} 24 KiB {small:>10.2?}  192 KiB {large:>10.2?}");
     assert!(
-        large <= small * 3 + floor,
-        "{stage} on {name}: 48 KiB took {large:?}, 24 KiB {small:?}: not linear"
+        large <= small * 40 + Duration::from_millis(2),
+        "{stage} on {name}: 192 KiB took {large:?}, 24 KiB {small:?}: not linear"
     );
 }
 
 #[test]
 fn adversarial_code_is_handled_in_linear_time() {
     let small = worst_cases::of_size(worst_cases::SIZE);
-    let large = worst_cases::of_size(2 * worst_cases::SIZE);
+    let large = worst_cases::of_size(8 * worst_cases::SIZE);
     for ((name, a), (_, b)) in small.iter().zip(&large) {
         let decode = |code: &[u8]| {
             let bytes = Bytes::copy_from_slice(code);

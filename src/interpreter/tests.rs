@@ -569,27 +569,34 @@ mod system {
             .op(CALL)
     }
 
+    /// Calls `code` at CONTRACT on a 256 KiB thread, with enough gas that the 63/64 rule still
+    /// leaves plenty at depth 1024; returns the result and the committed state.
     #[cfg(feature = "std")]
-    #[test]
-    fn depth_1024_on_a_small_thread_stack() {
-        let handle = std::thread::Builder::new()
+    fn call_on_a_small_stack(code: Vec<u8>) -> (ExecutionResult, InMemoryDb) {
+        std::thread::Builder::new()
             .stack_size(256 * 1024)
-            .spawn(|| {
-                let mut db = world(&recursive().into_bytes());
+            .spawn(move || {
+                let mut db = world(&code);
                 let mut cache = CodeCache::new(Fork::Cancun);
                 let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
-                // Enough gas that the 63/64 rule still leaves plenty at depth 1024.
                 let result =
                     evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 1_000_000_000_000_000).unwrap();
                 let changes = evm.finalize();
                 db.commit(changes);
-                (result, db.get(&CONTRACT).unwrap().storage.get(&U256::ZERO).copied())
+                (result, db)
             })
-            .expect("spawn");
-        let (result, depth) = handle.join().expect("no stack overflow");
+            .expect("spawn")
+            .join()
+            .expect("no stack overflow")
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn depth_1024_on_a_small_thread_stack() {
+        let (result, db) = call_on_a_small_stack(recursive().into_bytes());
         assert!(result.is_success());
         // Frames at depth 0..=1024 each count once: 1025 frames.
-        assert_eq!(depth, Some(U256::from(1025)));
+        assert_eq!(db.get(&CONTRACT).unwrap().storage.get(&U256::ZERO).copied(), Some(U256::from(1025)));
     }
 
     #[cfg(feature = "std")]
@@ -608,20 +615,7 @@ mod system {
             .op(CREATE)
             .op(STOP)
             .into_bytes();
-        let handle = std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(move || {
-                let mut db = world(&code);
-                let mut cache = CodeCache::new(Fork::Cancun);
-                let mut evm = Evm::new(&mut db, Env::default(), &mut cache);
-                let result =
-                    evm.call(SENDER, CONTRACT, U256::ZERO, Bytes::new(), 1_000_000_000_000_000).unwrap();
-                let changes = evm.finalize();
-                db.commit(changes);
-                (result, db)
-            })
-            .expect("spawn");
-        let (result, db) = handle.join().expect("no stack overflow");
+        let (result, db) = call_on_a_small_stack(code);
         assert!(result.is_success());
         // Frames at depths 1..=1024 are creations; the one at 1024 fails to create.
         let mut creator = CONTRACT;

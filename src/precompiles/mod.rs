@@ -162,12 +162,7 @@ pub fn is_precompile(address: &Address, fork: Fork) -> bool {
 
 /// Every precompile address active under `fork` (for the EIP-2929 warm set), ascending.
 pub fn addresses(fork: Fork) -> impl Iterator<Item = Address> {
-    (1..=count(fork)).map(|n| Address::from_low_u64(u64::from(n)))
-}
-
-/// How many precompiles `fork` has: they sit at addresses `1..=count`.
-pub fn count(fork: Fork) -> u8 {
-    PrecompileSet::of(fork).count
+    (1..=PrecompileSet::of(fork).count).map(|n| Address::from_low_u64(u64::from(n)))
 }
 
 /// Runs the precompile at `address`; `None` if it is not a precompile under `fork`.

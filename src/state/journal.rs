@@ -137,13 +137,13 @@ pub struct StateChanges {
 
 /// The loaded account at `address`, loading it from `db` on first use (one hash lookup when it is
 /// already loaded).
-/// Accounts at the first `warm_precompiles` precompile addresses (`0x..01` upwards) are warm
-/// from the start (EIP-2929).
+/// With `warm_precompiles` set to the fork, precompile accounts are warm from the start
+/// (EIP-2929).
 fn load_account<'m>(
     accounts: &'m mut Map<Address, Account>,
     db: &mut dyn Database,
     address: &Address,
-    warm_precompiles: u8,
+    warm_precompiles: Option<Fork>,
 ) -> Result<&'m mut Account, DatabaseError> {
     // `entry_ref` hashes the caller's address in place: copying it first made the hasher's word
     // loads wait on the copy's overlapping stores (seen in profiles as a store-forwarding stall).
@@ -152,8 +152,7 @@ fn load_account<'m>(
         hashbrown::hash_map::EntryRef::Vacant(entry) => {
             let loaded = db.account(address)?;
             let exists = loaded.is_some();
-            let last = address.0[19];
-            let warm = last != 0 && last <= warm_precompiles && address.0[..19].iter().all(|&b| b == 0);
+            let warm = warm_precompiles.is_some_and(|fork| crate::precompiles::is_precompile(address, fork));
             Ok(entry.insert(Account {
                 info: loaded.unwrap_or_default(),
                 storage: Map::default(),
@@ -183,8 +182,8 @@ pub struct JournaledState<'db> {
     markers: crate::primitives::Set<Marker>,
     refund: i64,
     ripemd_touched: bool,
-    /// The precompiles `0x..01..=0x..NN` count as warm (EIP-2929) without being loaded.
-    warm_precompiles: u8,
+    /// `Some(fork)`: the fork's precompiles count as warm (EIP-2929) without being loaded.
+    warm_precompiles: Option<Fork>,
 }
 
 impl core::fmt::Debug for JournaledState<'_> {
@@ -212,16 +211,16 @@ impl<'db> JournaledState<'db> {
             markers: crate::primitives::Set::default(),
             refund: 0,
             ripemd_touched: false,
-            warm_precompiles: 0,
+            warm_precompiles: None,
         }
     }
 
-    /// Makes the precompiles at addresses `1..=count` warm (EIP-2929) for the rest of the
-    /// transaction. They are loaded, as other accounts are, only when something accesses them.
-    pub fn warm_precompiles(&mut self, count: u8) {
-        self.warm_precompiles = count;
-        for n in 1..=count {
-            if let Some(account) = self.accounts.get_mut(&Address::from_low_u64(u64::from(n))) {
+    /// Makes the fork's precompiles warm (EIP-2929) for the rest of the transaction. They are
+    /// loaded, as other accounts are, only when something accesses them.
+    pub fn warm_precompiles(&mut self) {
+        self.warm_precompiles = Some(self.fork);
+        for address in crate::precompiles::addresses(self.fork) {
+            if let Some(account) = self.accounts.get_mut(&address) {
                 account.warm = true;
             }
         }
