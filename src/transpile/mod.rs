@@ -237,7 +237,7 @@ fn codecopy_regions(a: &Analysis, len: usize) -> BTreeMap<usize, Region> {
         if ins.op != CODECOPY || !a.reachable[i] {
             continue;
         }
-        let Some(ops) = &a.operands[i] else { continue };
+        let Some(ops) = a.operands(i) else { continue };
         let (Some(offset), Some(size)) = (ops.constant(1), ops.constant(2)) else { continue };
         let (Ok(offset), Ok(size)) = (usize::try_from(offset), usize::try_from(size)) else { continue };
         if offset < len && size > 0 && offset.checked_add(size).is_some_and(|end| end <= len) {
@@ -255,7 +255,7 @@ fn find_runtime(code: &[u8], a: &Analysis) -> Result<Option<Region>, TranspileEr
         if ins.op != RETURN || !a.reachable[i] {
             continue;
         }
-        let Some(ops) = &a.operands[i] else { continue };
+        let Some(ops) = a.operands(i) else { continue };
         let refuse = |reason| TranspileError::ConstructorReturn { pc: ins.pc, reason };
         let size = ops.constant(1).ok_or_else(|| refuse("its size is computed at run time"))?;
         if size.is_zero() {
@@ -265,8 +265,7 @@ fn find_runtime(code: &[u8], a: &Analysis) -> Result<Option<Region>, TranspileEr
         let matching: Vec<Region> = regions
             .iter()
             .filter(|(ci, (_, len))| {
-                U256::from(*len) == size
-                    && a.operands[**ci].as_ref().and_then(|o| o.constant(0)) == Some(offset)
+                U256::from(*len) == size && a.operands(**ci).and_then(|o| o.constant(0)) == Some(offset)
             })
             .map(|(_, r)| *r)
             .collect();
@@ -485,7 +484,7 @@ fn emit_instruction(
     let a = w.a;
     let ins = &a.instrs[i];
     let (pc, op) = (ins.pc, ins.op);
-    let ops = a.operands[i].as_ref();
+    let ops = a.operands(i);
     let Some(info) = opcode::info_in(op, analysis::INPUT_FORK) else {
         // Undefined in the input's rules: halts the same way.
         w.e.op(INVALID);
@@ -629,7 +628,7 @@ fn emit_codecopy(w: &mut Writer<'_>, i: usize) -> Result<(), TranspileError> {
     let a = w.a;
     let pc = a.instrs[i].pc;
     let refuse = |reason| TranspileError::CodeCopy { pc, reason };
-    let ops = a.operands[i].as_ref().ok_or_else(|| refuse("operands unknown"))?;
+    let ops = a.operands(i).ok_or_else(|| refuse("operands unknown"))?;
     let offset = ops.constant(1).ok_or_else(|| refuse("reads from an offset computed at run time"))?;
     let original = U256::from(w.code.len());
     if offset >= original {

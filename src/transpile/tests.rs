@@ -146,3 +146,36 @@ fn odd_inputs_transpile_to_pure_code() {
         assert_eq!(run(&code, &[]).0, run(&t.code, &[]).0, "{code:02x?}");
     }
 }
+
+#[test]
+fn a_constant_condition_has_one_successor() {
+    // The first JUMPI never jumps, the second always does: the JUMPDEST at 10 is dead code
+    // (and its SELFDESTRUCT, which has no OVM equivalent, is never reached, so not refused).
+    let code = runtime(
+        "PUSH1 0 PUSH1 10 JUMPI PUSH1 1 PUSH1 12 JUMPI \
+         JUMPDEST SELFDESTRUCT JUMPDEST PUSH1 7 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN",
+    );
+    let a = analysis::analyze(&code, true);
+    let at = |pc: usize| a.reachable[a.index_at(pc).expect("an instruction")];
+    assert!(!at(10) && !at(11) && at(12));
+    same(&code, &[&[]]);
+}
+
+#[test]
+fn the_tested_side_of_a_branch_knows_its_value_is_zero() {
+    // Solidity's try/catch: x is tested (DUP1 ISZERO JUMPI); the zero side reaches the join
+    // with [a r x], the other side with [a r u 1], and the join's JUMPI sends the first to the
+    // catch code and the second to the success code. Followed without knowing that x is zero
+    // there, the failure side would also run the success code one item short, jump to `a` and
+    // make every jump dynamic.
+    let code = runtime(
+        "CALLDATASIZE PUSH1 0x1a PUSH1 0 CALLDATALOAD DUP1 ISZERO PUSH1 0x0f JUMPI \
+         POP CALLDATASIZE PUSH1 1 \
+         JUMPDEST PUSH1 0x17 JUMPI \
+         PUSH1 0xee SWAP1 JUMP \
+         JUMPDEST SWAP1 JUMP \
+         JUMPDEST PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN",
+    );
+    let report = same(&code, &[&word(0), &word(5)]);
+    assert_eq!((report.dynamic_jumps, report.map_entries), (0, 0), "{report:?}");
+}
