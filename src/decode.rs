@@ -110,7 +110,8 @@ pub struct BlockInfo {
 #[derive(Debug)]
 pub struct DecodedCode {
     bytes: Bytes,
-    hash: B256,
+    /// Keccak-256 of the code, when the decoder was given it.
+    hash: Option<B256>,
     fork: Fork,
     instrs: Vec<Instr>,
     pcs: Vec<u32>,
@@ -137,42 +138,88 @@ impl Instruction<'_> {
     }
 }
 
-/// What decoding needs to know about one byte under one fork, in one lookup.
+/// What the first pass needs to know about one byte under one fork, in one lookup.
 #[derive(Clone, Copy, Debug)]
 struct ByteInfo {
     /// The opcode to execute ([`UNDEFINED`] for bytes the fork does not define).
     op: u8,
-    /// Immediate bytes (PUSH data).
+    /// Immediate bytes (PUSH data, in every fork, defined or not).
     immediate: u8,
-    /// Stack items read.
-    inputs: u8,
-    /// Stack items left.
-    outputs: u8,
-    /// Static gas.
+    /// Static gas (for splitting overlong blocks).
     gas: u16,
-    /// Flags (undefined bytes terminate).
-    flags: OpFlags,
+    /// [`WIDE`], [`CALLS`], [`ENDS`].
+    flags: u8,
 }
 
-/// The decode table of `fork`, derived from the opcode table.
-const fn byte_table(fork: Fork) -> [ByteInfo; 256] {
-    let undefined =
-        ByteInfo { op: UNDEFINED, immediate: 0, inputs: 0, outputs: 0, gas: 0, flags: OpFlags::TERMINATES };
-    let mut table = [undefined; 256];
+/// PUSH5..PUSH32: the value goes to the push-value table.
+const WIDE: u8 = 1;
+/// A call or create: it ends its block, and a BEGIN_BLOCK follows it. The callee returns unused
+/// gas, so the static gas of the instructions after a call is charged when it returns, never
+/// before the call's own dynamic costs and its 63/64 allowance are worked out (found by the
+/// execute_diff fuzz target against revm).
+const CALLS: u8 = 2;
+/// JUMPI or a terminating instruction: the next instruction starts a block.
+const ENDS: u8 = 4;
+
+/// What the second pass needs to know about one executable opcode (the `op` of an [`Instr`],
+/// internal opcodes included) under one fork.
+#[derive(Clone, Copy, Debug)]
+struct OpEntry {
+    gas: u16,
+    inputs: u8,
+    outputs: u8,
+    /// [`STARTS`], [`ENDS`], [`READS_GAS`], [`NOTES`]; zero for most opcodes.
+    flags: u8,
+}
+
+/// JUMPDEST or BEGIN_BLOCK: starts a block.
+const STARTS: u8 = 8;
+/// Reads the gas left: its `arg` gets the static gas of the rest of its block.
+const READS_GAS: u8 = 16;
+/// JUMP and PC: the second pass records something about them.
+const NOTES: u8 = 32;
+
+/// The largest static gas of any opcode in any fork: code shorter than
+/// `MAX_BLOCK_GAS / MAX_STATIC_GAS` bytes can never need a block split.
+const MAX_STATIC_GAS: u64 = {
+    let mut max = 0;
     let mut b = 0;
     while b < 256 {
-        // PUSH data is PUSH data in every fork, defined or not.
+        if let Some(info) = &opcode::OPCODES[b] {
+            let mut f = 0;
+            while f < crate::fork::FORK_COUNT {
+                if info.gas[f] as u64 > max {
+                    max = info.gas[f] as u64;
+                }
+                f += 1;
+            }
+        }
+        b += 1;
+    }
+    max
+};
+
+/// The first pass's table of `fork`, derived from the opcode table.
+const fn byte_table(fork: Fork) -> [ByteInfo; 256] {
+    let mut table = [ByteInfo { op: UNDEFINED, immediate: 0, gas: 0, flags: ENDS }; 256];
+    let mut b = 0;
+    while b < 256 {
         if let Some(info) = &opcode::OPCODES[b] {
             table[b].immediate = info.immediate_size;
+            if info.immediate_size > 4 {
+                table[b].flags |= WIDE;
+            }
             if info.is_defined_in(fork) {
-                table[b] = ByteInfo {
-                    op: b as u8,
-                    immediate: info.immediate_size,
-                    inputs: info.inputs,
-                    outputs: info.outputs,
-                    gas: info.gas[fork.index()],
-                    flags: info.flags,
-                };
+                let flags = info.flags;
+                table[b].op = b as u8;
+                table[b].gas = info.gas[fork.index()];
+                table[b].flags &= !ENDS;
+                if flags.contains(OpFlags::TERMINATES) || b as u8 == JUMPI {
+                    table[b].flags |= ENDS;
+                }
+                if flags.contains(OpFlags::READS_GAS) && !matches!(b as u8, opcode::GAS | opcode::SSTORE) {
+                    table[b].flags |= CALLS;
+                }
             }
         }
         b += 1;
@@ -180,13 +227,49 @@ const fn byte_table(fork: Fork) -> [ByteInfo; 256] {
     table
 }
 
-/// One decode table per fork, built at compile time (evmone keeps one table per revision).
-static BYTE_TABLES: [[ByteInfo; 256]; crate::fork::FORK_COUNT] = {
-    let mut tables = [[ByteInfo { op: 0, immediate: 0, inputs: 0, outputs: 0, gas: 0, flags: OpFlags::NONE };
-        256]; crate::fork::FORK_COUNT];
+/// The second pass's table of `fork`: every opcode the fork defines, and the internal ones.
+const fn op_table(fork: Fork) -> [OpEntry; 256] {
+    let mut table = [OpEntry { gas: 0, inputs: 0, outputs: 0, flags: ENDS }; 256];
+    let mut b = 0;
+    while b < 256 {
+        if let Some(info) = &opcode::OPCODES[b]
+            && info.is_defined_in(fork)
+        {
+            let mut flags = 0;
+            if info.flags.contains(OpFlags::TERMINATES) || b as u8 == JUMPI {
+                flags |= ENDS;
+            }
+            if info.flags.contains(OpFlags::READS_GAS) {
+                flags |= READS_GAS;
+            }
+            if b as u8 == JUMPDEST {
+                flags |= STARTS;
+            }
+            if matches!(b as u8, opcode::JUMP | PC) {
+                flags |= NOTES;
+            }
+            table[b] =
+                OpEntry { gas: info.gas[fork.index()], inputs: info.inputs, outputs: info.outputs, flags };
+        }
+        b += 1;
+    }
+    table[BEGIN_BLOCK as usize] = OpEntry { gas: 0, inputs: 0, outputs: 0, flags: STARTS };
+    // The manager charges a kall's CALL; the instruction itself has CALL's stack effect.
+    table[KALL as usize] = OpEntry { gas: 0, inputs: 7, outputs: 1, flags: READS_GAS };
+    table
+}
+
+/// Both passes' tables, one per fork, built at compile time (evmone keeps one table per
+/// revision).
+static TABLES: [([ByteInfo; 256], [OpEntry; 256]); crate::fork::FORK_COUNT] = {
+    let empty = (
+        [ByteInfo { op: 0, immediate: 0, gas: 0, flags: 0 }; 256],
+        [OpEntry { gas: 0, inputs: 0, outputs: 0, flags: 0 }; 256],
+    );
+    let mut tables = [empty; crate::fork::FORK_COUNT];
     let mut f = 0;
     while f < crate::fork::FORK_COUNT {
-        tables[f] = byte_table(Fork::ALL[f]);
+        tables[f] = (byte_table(Fork::ALL[f]), op_table(Fork::ALL[f]));
         f += 1;
     }
     tables
@@ -195,6 +278,9 @@ static BYTE_TABLES: [[ByteInfo; 256]; crate::fork::FORK_COUNT] = {
 /// Accumulates one basic block during decoding.
 struct BlockBuilder {
     index: usize,
+    /// The instruction that starts the block and can carry its entry check (a JUMPDEST or
+    /// BEGIN_BLOCK), if any: blocks after a JUMPI or a halt start without one.
+    first: u32,
     gas: u64,
     height: i32,
     required: i32,
@@ -202,224 +288,71 @@ struct BlockBuilder {
 }
 
 impl BlockBuilder {
-    fn new(index: usize) -> BlockBuilder {
-        BlockBuilder { index, gas: 0, height: 0, required: 0, growth: 0 }
-    }
-
-    #[inline(always)]
-    fn add(&mut self, gas: u16, inputs: u8, outputs: u8) {
-        self.gas += u64::from(gas);
-        self.required = self.required.max(i32::from(inputs) - self.height);
-        self.height += i32::from(outputs) - i32::from(inputs);
-        self.growth = self.growth.max(self.height);
+    fn new(index: usize, first: u32) -> BlockBuilder {
+        BlockBuilder { index, first, gas: 0, height: 0, required: 0, growth: 0 }
     }
 
     /// Writes the block's summary and the gas corrections of its gas readers (instruction index,
-    /// block gas charged up to and including it), then empties `gas_readers`.
+    /// block gas charged up to and including it), then empties `gas_readers`. The entry check
+    /// goes into the block's first instruction when its bounds fit a byte each (`aux` = required
+    /// | growth << 8, `arg` = gas); merging runs of JUMPDESTs may take it back out later.
     fn finish(self, instrs: &mut [Instr], blocks: &mut [BlockInfo], gas_readers: &mut Vec<(usize, u64)>) {
         for (at, charged) in gas_readers.drain(..) {
             instrs[at].arg = (self.gas - charged) as u32;
         }
         // A block needing more than 1024 items, or growing by more, can never run; saturating
         // at u16::MAX keeps the entry check failing as it must.
-        blocks[self.index] = BlockInfo {
+        let info = BlockInfo {
             gas: self.gas as u32,
             stack_required: self.required.clamp(0, i32::from(u16::MAX)) as u16,
             stack_max_growth: self.growth.clamp(0, i32::from(u16::MAX)) as u16,
             skip: 0,
         };
-    }
-}
-
-/// Records in each JUMP that directly follows a PUSH1..PUSH4 of a valid destination the
-/// destination's instruction index plus one, so that executing it needs no jump-table lookup.
-/// (The PUSH and the JUMP are in one block, so the value on the stack at the JUMP is always that
-/// constant.)
-fn link_static_jumps(instrs: &mut [Instr], jump_table: &[u32]) {
-    for i in 1..instrs.len() {
-        let push = instrs[i - 1];
-        if instrs[i].op == opcode::JUMP
-            && (opcode::PUSH1..=PUSH4).contains(&push.op)
-            && let Some(&target) = jump_table.get(push.arg as usize)
-            && target != NOT_A_JUMPDEST
-        {
-            instrs[i].arg = target + 1;
+        blocks[self.index] = info;
+        if self.first != u32::MAX && info.stack_required < 255 && info.stack_max_growth < 255 {
+            let first = &mut instrs[self.first as usize];
+            first.aux = info.stack_required | info.stack_max_growth << 8;
+            first.arg = info.gas;
         }
     }
 }
 
-/// Merges every run of lone-JUMPDEST blocks into the block that ends the run (see [`BlockInfo`]),
-/// from the last instruction backwards so that each merge builds on the next one.
-fn merge_jumpdest_runs(instrs: &[Instr], blocks: &mut [BlockInfo]) {
-    for i in (0..instrs.len().saturating_sub(1)).rev() {
-        if instrs[i].op == JUMPDEST && instrs[i + 1].op == JUMPDEST {
-            let next = blocks[instrs[i + 1].arg as usize];
-            let own = &mut blocks[instrs[i].arg as usize];
-            *own = BlockInfo {
-                gas: own.gas.saturating_add(next.gas),
-                stack_required: next.stack_required,
-                stack_max_growth: next.stack_max_growth,
-                skip: next.skip + 1,
-            };
-        }
-    }
-}
-
-/// Moves the entry check of every block whose bounds fit in a byte each and that skips nothing
-/// into its first instruction: `aux` = required | growth << 8, `arg` = gas.
-fn inline_block_entries(instrs: &mut [Instr], blocks: &[BlockInfo]) {
-    for instr in instrs.iter_mut() {
-        if instr.aux != BLOCK_IN_TABLE {
-            continue;
-        }
-        let block = blocks[instr.arg as usize];
-        if block.stack_required < 255 && block.stack_max_growth < 255 && block.skip == 0 {
-            instr.aux = block.stack_required | block.stack_max_growth << 8;
-            instr.arg = block.gas;
-        }
+/// Merges every run of lone-JUMPDEST blocks into the block that ends the run (see
+/// [`BlockInfo`]). `lone` lists, in code order, each JUMPDEST directly followed by another
+/// JUMPDEST, with the index of its block (the next JUMPDEST's block is the one after it). They
+/// are merged from the last backwards so that each merge builds on the next one, and their
+/// entry checks move back to the block table (entering them skips instructions).
+fn merge_jumpdest_runs(instrs: &mut [Instr], blocks: &mut [BlockInfo], lone: &[(u32, u32)]) {
+    for &(at, block) in lone.iter().rev() {
+        let next = blocks[block as usize + 1];
+        let own = &mut blocks[block as usize];
+        *own = BlockInfo {
+            gas: own.gas.saturating_add(next.gas),
+            stack_required: next.stack_required,
+            stack_max_growth: next.stack_max_growth,
+            skip: next.skip + 1,
+        };
+        instrs[at as usize].aux = BLOCK_IN_TABLE;
+        instrs[at as usize].arg = block;
     }
 }
 
 impl DecodedCode {
     /// Decodes `bytes` for `fork`. Decoding never fails: bytes the fork does not define decode
     /// to [`UNDEFINED`], and a PUSH truncated by the end of the code reads zeros, as in the EVM.
+    /// The code's hash is computed when [`DecodedCode::hash`] asks for it.
     pub fn new(bytes: Bytes, fork: Fork) -> DecodedCode {
-        let hash = keccak256(&bytes);
-        DecodedCode::with_hash(bytes, hash, fork)
+        decode(bytes, None, fork, Dialect::Evm)
     }
 
     /// Like [`DecodedCode::new`] when the caller already knows `keccak256(bytes)`.
     pub fn with_hash(bytes: Bytes, hash: B256, fork: Fork) -> DecodedCode {
-        DecodedCode::with_dialect(bytes, hash, fork, Dialect::Evm)
+        decode(bytes, Some(hash), fork, Dialect::Evm)
     }
 
     /// Decodes `bytes` (whose hash is `hash`) for `fork` in `dialect`.
     pub fn with_dialect(bytes: Bytes, hash: B256, fork: Fork, dialect: Dialect) -> DecodedCode {
-        let code: &[u8] = &bytes;
-        let len = code.len();
-        let table = &BYTE_TABLES[fork.index()];
-        let mut instrs: Vec<Instr> = Vec::with_capacity(len + 2);
-        let mut pcs: Vec<u32> = Vec::with_capacity(len + 2);
-        let mut jump_table = alloc::vec![NOT_A_JUMPDEST; len];
-        let mut push_values: Vec<U256> = Vec::new();
-        let mut blocks: Vec<BlockInfo> = alloc::vec![BlockInfo::default()];
-        let mut gas_readers: Vec<(usize, u64)> = Vec::new();
-        let mut block = BlockBuilder::new(0);
-
-        // Closes the current block and opens the next one, returning its index.
-        macro_rules! next_block {
-            () => {{
-                let index = blocks.len();
-                blocks.push(BlockInfo::default());
-                core::mem::replace(&mut block, BlockBuilder::new(index)).finish(
-                    &mut instrs,
-                    &mut blocks,
-                    &mut gas_readers,
-                );
-                index
-            }};
-        }
-        macro_rules! begin_block {
-            ($index:expr, $pc:expr) => {{
-                instrs.push(Instr {
-                    op: BEGIN_BLOCK,
-                    raw: code.get($pc).copied().unwrap_or(STOP),
-                    aux: BLOCK_IN_TABLE,
-                    arg: $index as u32,
-                });
-                pcs.push($pc as u32);
-            }};
-        }
-        if code.first() != Some(&JUMPDEST) {
-            begin_block!(0, 0);
-        }
-
-        let mut pc = 0usize;
-        // The pc of the CALL of the kall sequence that started last (OVM dialect only).
-        let mut kall_call_at = usize::MAX;
-        while pc < len {
-            let raw = code[pc];
-            let mut info = table[raw as usize];
-            if dialect == Dialect::Ovm {
-                if raw == CALLER && code[pc..].starts_with(&opcode::sequences::KALL) {
-                    // A kall starts at this instruction (not inside PUSH data), so its CALL is
-                    // the call to the manager.
-                    kall_call_at = pc + opcode::sequences::KALL_CALL_OFFSET;
-                } else if raw == CALL && pc == kall_call_at {
-                    info = ByteInfo { op: KALL, gas: 0, flags: OpFlags::READS_GAS, ..info };
-                }
-            }
-            let op = info.op;
-            let imm_size = info.immediate as usize;
-
-            if op == JUMPDEST {
-                // A JUMPDEST always starts a block: it is where jumps land.
-                next_block!();
-                jump_table[pc] = instrs.len() as u32;
-            } else if block.gas + u64::from(info.gas) >= MAX_BLOCK_GAS {
-                let index = next_block!();
-                begin_block!(index, pc);
-            }
-
-            block.add(info.gas, info.inputs, info.outputs);
-            let arg = if imm_size > 0 {
-                let start = pc + 1;
-                let end = (start + imm_size).min(len);
-                let present = &code[start..end];
-                if imm_size <= 4 {
-                    // Bytes past the end of the code read as zero (the value is right-padded).
-                    let mut value = 0u32;
-                    for i in 0..imm_size {
-                        value = (value << 8) | u32::from(present.get(i).copied().unwrap_or(0));
-                    }
-                    value
-                } else {
-                    let mut word = [0u8; 32];
-                    word[32 - imm_size..32 - imm_size + present.len()].copy_from_slice(present);
-                    push_values.push(U256::from_be_bytes(word));
-                    (push_values.len() - 1) as u32
-                }
-            } else {
-                match op {
-                    JUMPDEST => block.index as u32,
-                    PC => pc as u32,
-                    _ => 0,
-                }
-            };
-            let reads_gas = info.flags.contains(OpFlags::READS_GAS);
-            if reads_gas {
-                gas_readers.push((instrs.len(), block.gas));
-            }
-            let aux = if op == JUMPDEST { BLOCK_IN_TABLE } else { 0 };
-            instrs.push(Instr { op, raw, aux, arg });
-            pcs.push(pc as u32);
-
-            if op == JUMPI || info.flags.contains(OpFlags::TERMINATES) {
-                // The next instruction starts a block: JUMPI's fall-through (checked by JUMPI),
-                // or dead code that only a JUMPDEST can make reachable again.
-                let index = next_block!();
-                if op == JUMPI {
-                    instrs.last_mut().expect("just pushed").arg = index as u32;
-                }
-            } else if reads_gas && !matches!(op, opcode::GAS | opcode::SSTORE) {
-                // A call or create (the other gas readers; KALL too) ends its block: the callee
-                // returns unused gas, so the static gas of the instructions after it is charged
-                // when it returns, never before the call's own dynamic costs and its 63/64
-                // allowance are worked out (found by the execute_diff fuzz target against revm).
-                let index = next_block!();
-                begin_block!(index, pc + 1 + imm_size);
-            }
-            pc += 1 + imm_size;
-        }
-        // Running off the end of the code is a STOP.
-        instrs.push(Instr { op: STOP, raw: STOP, aux: 0, arg: 0 });
-        pcs.push(len as u32);
-        block.finish(&mut instrs, &mut blocks, &mut gas_readers);
-        link_static_jumps(&mut instrs, &jump_table);
-        merge_jumpdest_runs(&instrs, &mut blocks);
-        inline_block_entries(&mut instrs, &blocks);
-
-        DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+        decode(bytes, Some(hash), fork, dialect)
     }
 
     /// The raw code.
@@ -428,10 +361,11 @@ impl DecodedCode {
         &self.bytes
     }
 
-    /// Keccak-256 of the raw code.
+    /// Keccak-256 of the raw code (computed on each call when the code was decoded without it:
+    /// [`CodeCache`] always passes it).
     #[inline]
     pub fn hash(&self) -> B256 {
-        self.hash
+        self.hash.unwrap_or_else(|| keccak256(&self.bytes))
     }
 
     /// The fork this code was decoded for.
@@ -539,6 +473,272 @@ impl DecodedCode {
             + self.push_values.capacity() * 32
             + self.blocks.capacity() * core::mem::size_of::<BlockInfo>()
     }
+}
+
+/// Decodes in two passes: [`instructions`] turns bytes into the instruction stream (a tight
+/// loop over the variable-length code), [`basic_blocks`] then walks the stream to find blocks,
+/// their gas and stack bounds, the jump table and the operands that depend on them.
+fn decode(bytes: Bytes, hash: Option<B256>, fork: Fork, dialect: Dialect) -> DecodedCode {
+    let (bytes_table, op_table) = &TABLES[fork.index()];
+    // Only code this long could hold a block whose static gas needs splitting.
+    let splits = bytes.len() as u64 >= MAX_BLOCK_GAS / MAX_STATIC_GAS;
+    let (mut instrs, pcs, push_values) = match (dialect, splits) {
+        (Dialect::Evm, false) => instructions::<false, false>(&bytes, bytes_table),
+        (Dialect::Evm, true) => instructions::<false, true>(&bytes, bytes_table),
+        (Dialect::Ovm, false) => instructions::<true, false>(&bytes, bytes_table),
+        (Dialect::Ovm, true) => instructions::<true, true>(&bytes, bytes_table),
+    };
+    let mut jump_table = alloc::vec![NOT_A_JUMPDEST; bytes.len()];
+    let blocks = basic_blocks(&mut instrs, &pcs, &mut jump_table, op_table);
+    DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+}
+
+/// The first pass: every instruction with its immediate (PUSH1..PUSH4 in `arg`, wider ones in
+/// the push-value table), a BEGIN_BLOCK at the start (unless the code starts with a JUMPDEST)
+/// and after every call and create, and the final STOP. In the OVM dialect, the CALL of every
+/// kall is [`KALL`]. With `SPLITS`, a block whose static gas would reach [`MAX_BLOCK_GAS`] is
+/// split with a BEGIN_BLOCK.
+fn instructions<const OVM: bool, const SPLITS: bool>(
+    code: &[u8],
+    table: &[ByteInfo; 256],
+) -> (Vec<Instr>, Vec<u32>, Vec<U256>) {
+    let len = code.len();
+    // One instruction per byte at most, but a call is followed by a BEGIN_BLOCK; room runs out
+    // only for code dense with calls, and then grows.
+    let mut instrs: Vec<Instr> = Vec::with_capacity(len + 4);
+    let mut pcs: Vec<u32> = Vec::with_capacity(len + 4);
+    let mut push_values: Vec<U256> = Vec::new();
+    if code.first() != Some(&JUMPDEST) {
+        // The entry block's marker.
+        let raw = code.first().copied().unwrap_or(STOP);
+        instrs.push(Instr { op: BEGIN_BLOCK, raw, aux: BLOCK_IN_TABLE, arg: 0 });
+        pcs.push(0);
+    }
+    // The static gas of the block so far (SPLITS only).
+    let mut gas = 0u64;
+    // The pc of the CALL of the kall sequence that started last (OVM dialect only).
+    let mut kall_call_at = usize::MAX;
+    let mut pc = 0usize;
+    // Instructions are written straight into the vectors' spare capacity, `k` of them since
+    // `instrs.len()`: no capacity check and no length update per instruction.
+    loop {
+        let (out, out_pcs) = (instrs.spare_capacity_mut(), pcs.spare_capacity_mut());
+        // Room for an instruction, a BEGIN_BLOCK and the final STOP.
+        let room = out.len().min(out_pcs.len()).saturating_sub(3);
+        let mut k = 0usize;
+        macro_rules! emit {
+            ($instr:expr, $pc:expr) => {{
+                out[k].write($instr);
+                out_pcs[k].write($pc as u32);
+                k += 1;
+            }};
+        }
+        macro_rules! begin_block {
+            ($pc:expr) => {
+                emit!(
+                    Instr {
+                        op: BEGIN_BLOCK,
+                        raw: code.get($pc).copied().unwrap_or(STOP),
+                        aux: BLOCK_IN_TABLE,
+                        arg: 0
+                    },
+                    $pc
+                )
+            };
+        }
+        while k < room
+            && let Some(&raw) = code.get(pc)
+        {
+            let mut info = table[raw as usize];
+            if OVM {
+                if raw == CALLER && code[pc..].starts_with(&opcode::sequences::KALL) {
+                    // A kall starts at this instruction (not inside PUSH data), so its CALL is
+                    // the call to the manager.
+                    kall_call_at = pc + opcode::sequences::KALL_CALL_OFFSET;
+                } else if raw == CALL && pc == kall_call_at {
+                    // Served by the manager, which charges it.
+                    (info.op, info.gas) = (KALL, 0);
+                }
+            }
+            if SPLITS {
+                if info.op == JUMPDEST {
+                    gas = 0;
+                } else if gas + u64::from(info.gas) >= MAX_BLOCK_GAS {
+                    begin_block!(pc);
+                    gas = 0;
+                }
+                gas += u64::from(info.gas);
+            }
+            // The immediate's size from the byte itself rather than from the table: the next
+            // pc, which the next iteration's loads wait for, is then ready sooner.
+            let imm = if raw.wrapping_sub(opcode::PUSH1) < 32 { usize::from(raw - opcode::PUSH0) } else { 0 };
+            let arg = if info.flags & WIDE != 0 {
+                let start = pc + 1;
+                let present = &code[start..(start + imm).min(len)];
+                let mut word = [0u8; 32];
+                word[32 - imm..32 - imm + present.len()].copy_from_slice(present);
+                push_values.push(U256::from_be_bytes(word));
+                (push_values.len() - 1) as u32
+            } else {
+                match code.get(pc + 1..pc + 5) {
+                    // Big-endian, so the first `imm` bytes are the value's (zero for none).
+                    Some(w) => {
+                        (u64::from(u32::from_be_bytes([w[0], w[1], w[2], w[3]])) >> (32 - 8 * imm)) as u32
+                    }
+                    None => short_immediate(code, pc, imm),
+                }
+            };
+            let aux = if info.op == JUMPDEST { BLOCK_IN_TABLE } else { 0 };
+            emit!(Instr { op: info.op, raw, aux, arg }, pc);
+            pc += 1 + imm;
+            if info.flags & CALLS != 0 {
+                begin_block!(pc);
+                gas = 0;
+            } else if SPLITS && info.flags & ENDS != 0 {
+                gas = 0;
+            }
+        }
+        if pc >= len {
+            // Running off the end of the code is a STOP.
+            emit!(Instr { op: STOP, raw: STOP, aux: 0, arg: 0 }, len);
+        }
+        let done = instrs.len() + k;
+        // SAFETY: the loop initialised the first `k` elements of both vectors' spare capacity.
+        unsafe {
+            instrs.set_len(done);
+            pcs.set_len(done);
+        }
+        if pc >= len {
+            return (instrs, pcs, push_values);
+        }
+        instrs.reserve(len - pc + 3);
+        pcs.reserve(len - pc + 3);
+    }
+}
+
+/// The second pass: the basic blocks of the instruction stream (their static gas and stack
+/// bounds, inline in their first instruction where they fit), the jump table, the `arg` of
+/// JUMPDEST, BEGIN_BLOCK, JUMPI, PC, the gas readers and the JUMPs of pushed destinations,
+/// and the merged runs of JUMPDESTs.
+fn basic_blocks(
+    instrs: &mut [Instr],
+    pcs: &[u32],
+    jump_table: &mut [u32],
+    table: &[OpEntry; 256],
+) -> Vec<BlockInfo> {
+    let mut b = Blocks {
+        list: Vec::with_capacity(instrs.len() / 4 + 2),
+        current: BlockBuilder::new(0, u32::MAX),
+        gas_readers: Vec::new(),
+    };
+    b.list.push(BlockInfo::default());
+    // JUMPs right after a PUSH1..PUSH4: (the JUMP's index, the pushed destination).
+    let mut static_jumps: Vec<(u32, u32)> = Vec::new();
+    // JUMPDESTs directly followed by another, with their block (see [`merge_jumpdest_runs`]).
+    let mut lone: Vec<(u32, u32)> = Vec::new();
+    // The entry block is block 0, with its BEGIN_BLOCK if it has one.
+    let mut start = 0;
+    if instrs[0].op == BEGIN_BLOCK {
+        b.current.first = 0;
+        start = 1;
+    }
+    // The final STOP belongs to no block: running off the end needs no check.
+    let end = instrs.len() - 1;
+    // The current block's running totals, in registers; `b.current` gets them when the block
+    // ends or its gas is read.
+    let (mut gas, mut height, mut required, mut growth) = (0u64, 0i32, 0i32, 0i32);
+    for i in start..end {
+        let op = instrs[i].op;
+        let entry = table[op as usize];
+        if entry.flags & (STARTS | READS_GAS | NOTES) != 0 {
+            if entry.flags & STARTS != 0 {
+                if op == JUMPDEST {
+                    if i > 0 && instrs[i - 1].op == JUMPDEST {
+                        lone.push((i as u32 - 1, b.current.index as u32));
+                    }
+                    jump_table[pcs[i] as usize] = i as u32;
+                }
+                (b.current.gas, b.current.height, b.current.required, b.current.growth) =
+                    (gas, height, required, growth);
+                (gas, height, required, growth) = (0, 0, 0, 0);
+                let index = b.next(instrs, i as u32);
+                // JUMPDEST and BEGIN_BLOCK: the block they start (until its check is inlined).
+                instrs[i].arg = index as u32;
+            }
+            if entry.flags & READS_GAS != 0 {
+                b.gas_readers.push((i, gas + u64::from(entry.gas)));
+            }
+            if op == PC {
+                instrs[i].arg = pcs[i];
+            } else if op == opcode::JUMP && (opcode::PUSH1..=PUSH4).contains(&instrs[i - 1].op) {
+                static_jumps.push((i as u32, instrs[i - 1].arg));
+            }
+        }
+        gas += u64::from(entry.gas);
+        required = required.max(i32::from(entry.inputs) - height);
+        height += i32::from(entry.outputs) - i32::from(entry.inputs);
+        growth = growth.max(height);
+        if entry.flags & ENDS != 0 {
+            // The next instruction starts a block: JUMPI's fall-through (checked by JUMPI),
+            // or dead code that only a JUMPDEST can make reachable again.
+            (b.current.gas, b.current.height, b.current.required, b.current.growth) =
+                (gas, height, required, growth);
+            (gas, height, required, growth) = (0, 0, 0, 0);
+            let index = b.next(instrs, u32::MAX);
+            if op == JUMPI {
+                instrs[i].arg = index as u32;
+            }
+        }
+    }
+    (b.current.gas, b.current.height, b.current.required, b.current.growth) = (gas, height, required, growth);
+    let Blocks { mut list, current, mut gas_readers } = b;
+    current.finish(instrs, &mut list, &mut gas_readers);
+    // A JUMP right after the PUSH of a valid destination carries the destination's instruction
+    // index plus one, so that executing it needs no jump-table lookup. (The PUSH and the JUMP
+    // are in one block, so the value on the stack at the JUMP is always that constant.)
+    for (at, destination) in static_jumps {
+        if let Some(&target) = jump_table.get(destination as usize)
+            && target != NOT_A_JUMPDEST
+        {
+            instrs[at as usize].arg = target + 1;
+        }
+    }
+    merge_jumpdest_runs(instrs, &mut list, &lone);
+    list
+}
+
+/// The blocks found so far by [`basic_blocks`] and the one being built.
+struct Blocks {
+    list: Vec<BlockInfo>,
+    current: BlockBuilder,
+    /// The current block's gas readers: (instruction index, block gas up to and including it).
+    gas_readers: Vec<(usize, u64)>,
+}
+
+impl Blocks {
+    /// Closes the current block and opens the next one (starting at instruction `first`, or at
+    /// none: [`u32::MAX`]), returning its index.
+    fn next(&mut self, instrs: &mut [Instr], first: u32) -> usize {
+        let index = self.list.len();
+        self.list.push(BlockInfo::default());
+        core::mem::replace(&mut self.current, BlockBuilder::new(index, first)).finish(
+            instrs,
+            &mut self.list,
+            &mut self.gas_readers,
+        );
+        index
+    }
+}
+
+/// The immediate of a PUSH1..PUSH4 at `pc` when fewer than four bytes follow it: bytes past the
+/// end of the code read as zero (the value is right-padded).
+#[cold]
+fn short_immediate(code: &[u8], pc: usize, size: usize) -> u32 {
+    let mut value = 0u32;
+    for i in 0..size {
+        value = (value << 8) | u32::from(code.get(pc + 1 + i).copied().unwrap_or(0));
+    }
+    value
 }
 
 /// Decoded code shared by every frame and transaction that runs it, keyed by code hash, for one
@@ -700,6 +900,20 @@ mod tests {
         let begins = d.instrs().iter().filter(|i| i.op == BEGIN_BLOCK).count();
         assert_eq!(begins, 2);
         assert!((0..d.block_count() as u32).all(|b| u64::from(d.block(b).gas) < MAX_BLOCK_GAS));
+    }
+
+    #[test]
+    fn code_dense_with_calls_has_a_block_after_each() {
+        // Each CALL is followed by a BEGIN_BLOCK, so there are more instructions than bytes
+        // (the first pass grows its buffers).
+        let code = alloc::vec![CALL; 1000];
+        let d = decode(&code);
+        assert_eq!(d.instrs().len(), 1 + 2 * 1000 + 1);
+        for (i, pair) in d.instrs()[1..2001].chunks(2).enumerate() {
+            assert_eq!((pair[0].op, pair[1].op), (CALL, BEGIN_BLOCK), "call {i}");
+            assert_eq!((d.pc(1 + 2 * i), d.pc(2 + 2 * i)), (i, i + 1));
+        }
+        assert_eq!(d.instrs().last().map(|i| i.op), Some(STOP));
     }
 
     #[test]
