@@ -523,9 +523,6 @@ const KNOWN_REFUSALS: &[(&str, &str)] = &[
     // Reads its own code at offsets computed from call data: no layout can keep those bytes
     // where they were (refusal by design).
     ("CodeReader@", "CODECOPY reads from an offset computed at run time"),
-    // Known gap: the unoptimised Uniswap-style factory embeds the pair's creation code twice
-    // (original bytes and transpiled) and the result exceeds EIP-170.
-    ("PairFactory@", "over the 24576-byte limit"),
 ];
 
 /// The entry of [`KNOWN_REFUSALS`] that explains `why`, if any.

@@ -3,7 +3,7 @@
 
 use alloc::vec::Vec;
 
-use crate::opcode::{JUMP, JUMPDEST, PUSH1};
+use crate::opcode::{ADD, JUMP, JUMPDEST, PC, PUSH1};
 use crate::primitives::U256;
 
 /// Anything the emitter can PUSH.
@@ -37,10 +37,17 @@ pub(crate) struct Label(pub(crate) u32);
 enum Item {
     /// Literal bytes.
     Bytes(Vec<u8>),
-    /// PUSHn of a label's offset, n the address width.
+    /// PUSH of a label's offset: PUSH1 when the offset fits a byte, else PUSHn with n the
+    /// address width.
     PushLabel(Label),
+    /// PUSHn of a label's offset, n the address width whatever the offset (the call of a stub,
+    /// whose return offset must not depend on where the stub is).
+    PushLabelWide(Label),
     /// Where a label points (no bytes).
     Mark(Label),
+    /// `PUSH1 n` with n the length of a stub call's `PC PUSHn stub JUMP` (see
+    /// [`Emitter::call_stub`]), which depends on the address width.
+    StubReturnOffset,
 }
 
 /// Accumulates output items.
@@ -113,21 +120,31 @@ impl Emitter {
         self.push_label(label).op(JUMP)
     }
 
-    /// Calls a stub: pushes the return address, jumps, and marks the return point.
+    /// Calls a stub: `PC PUSHn stub JUMP JUMPDEST`. The stub returns to the pushed pc plus the
+    /// length of the first three ([`Emitter::stub_return`]): the JUMPDEST.
     pub(crate) fn call_stub(&mut self, stub: Label) -> &mut Self {
-        let back = self.label();
-        self.push_label(back).jump_to(stub).jumpdest(back)
+        self.op(PC);
+        self.items.push(Item::PushLabelWide(stub));
+        self.op(JUMP).op(JUMPDEST)
     }
 
-    /// Lays the items out with `width`-byte label addresses; returns the code and the offset of
-    /// every label.
-    fn layout(&self, width: usize) -> Result<(Vec<u8>, Vec<Option<usize>>), LabelError> {
+    /// Returns from a stub to its call site, whose pc is on top.
+    pub(crate) fn stub_return(&mut self) -> &mut Self {
+        self.items.push(Item::StubReturnOffset);
+        self.op(ADD).op(JUMP)
+    }
+
+    /// Lays the items out with `width`-byte label addresses, and one-byte ones for the
+    /// `short` pushes; returns the code and the offset of every label.
+    fn layout(&self, width: usize, short: &[bool]) -> Result<(Vec<u8>, Vec<Option<usize>>), LabelError> {
         let mut offsets: Vec<Option<usize>> = alloc::vec![None; self.labels as usize];
         let mut at = 0usize;
-        for item in &self.items {
+        for (k, item) in self.items.iter().enumerate() {
             match item {
                 Item::Bytes(b) => at += b.len(),
-                Item::PushLabel(..) => at += 1 + width,
+                Item::PushLabel(..) => at += if short[k] { 2 } else { 1 + width },
+                Item::PushLabelWide(..) => at += 1 + width,
+                Item::StubReturnOffset => at += 2,
                 Item::Mark(l) => {
                     if offsets[l.0 as usize].replace(at).is_some() {
                         return Err(LabelError(*l));
@@ -136,25 +153,49 @@ impl Emitter {
             }
         }
         let mut code = Vec::with_capacity(at);
-        for item in &self.items {
+        for (k, item) in self.items.iter().enumerate() {
             match item {
                 Item::Bytes(b) => code.extend_from_slice(b),
-                Item::PushLabel(l) => {
+                Item::PushLabel(l) | Item::PushLabelWide(l) => {
                     let value = offsets[l.0 as usize].ok_or(LabelError(*l))? as u64;
-                    code.push(PUSH1 + width as u8 - 1);
-                    code.extend_from_slice(&value.to_be_bytes()[8 - width..]);
+                    let n = if short[k] { 1 } else { width };
+                    code.push(PUSH1 + n as u8 - 1);
+                    code.extend_from_slice(&value.to_be_bytes()[8 - n..]);
                 }
+                Item::StubReturnOffset => code.extend_from_slice(&[PUSH1, 3 + width as u8]),
                 Item::Mark(_) => {}
             }
         }
         Ok((code, offsets))
     }
 
-    /// The assembled code (label addresses as PUSH2, or PUSH3 when the code is 64 KiB or more)
-    /// and the offset of every label.
+    /// The assembled code and the offset of every label. Label addresses are PUSH2 (PUSH3 when
+    /// the code is 64 KiB or more), except PUSH1 for the labels in the first 256 bytes: pushes
+    /// are shortened until no more can be (shortening only moves labels down, so a label once
+    /// below 256 stays there).
     pub(crate) fn assemble(&self) -> Result<(Vec<u8>, Vec<Option<usize>>), LabelError> {
-        let (code, offsets) = self.layout(2)?;
-        // Label values stay below the code size.
-        if code.len() < 1 << 16 { Ok((code, offsets)) } else { self.layout(3) }
+        let mut short = alloc::vec![false; self.items.len()];
+        let mut width = 2;
+        loop {
+            let (code, offsets) = self.layout(width, &short)?;
+            // Label values stay below the code size.
+            if width == 2 && code.len() >= 1 << 16 {
+                width = 3;
+                continue;
+            }
+            let mut changed = false;
+            for (k, item) in self.items.iter().enumerate() {
+                if let Item::PushLabel(l) = item
+                    && !short[k]
+                    && offsets[l.0 as usize].is_some_and(|at| at < 256)
+                {
+                    short[k] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Ok((code, offsets));
+            }
+        }
     }
 }

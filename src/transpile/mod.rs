@@ -179,6 +179,9 @@ pub struct Report {
     pub stored_constants: usize,
     /// Immediates carried from the constructor's copy into the deployed runtime.
     pub carried_immediates: usize,
+    /// Constructor copies of the runtime code that only the deployment reads, so that the
+    /// original runtime is not stored.
+    pub runtime_copies_elided: usize,
     /// For creation code: the runtime code it returns.
     pub runtime: Option<Box<Report>>,
     /// Creation code embedded in this code (factories' children), by offset in the input.
@@ -427,12 +430,12 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
                 code_len: c.code.len(),
             })
             .collect();
-        stubs::substitute_children(&mut w.e, create, generic, &kids, false);
-        stubs::substitute_children(&mut w.e, create2, generic2, &kids, true);
+        stubs::substitute_children(&mut w.e, &mut w.stubs, create, generic, &kids, false);
+        stubs::substitute_children(&mut w.e, &mut w.stubs, create2, generic2, &kids, true);
     }
     let stubs = core::mem::take(&mut w.stubs);
-    stubs.emit(&mut w.e);
     w.report.stubs = stubs.kinds().into_iter().map(StubKind::name).collect();
+    stubs.emit(&mut w.e);
     // Data: nothing after this point runs.
     w.e.op(INVALID);
     for (l, bytes) in core::mem::take(&mut w.raw) {
@@ -555,7 +558,7 @@ fn emit_instruction(
         CODESIZE => {
             w.e.push(U256::from(w.code.len())).op(CODESIZE).op(ADD).push_label(w.end).ops(&[SWAP1, SUB]);
         }
-        CODECOPY => emit_codecopy(w, i)?,
+        CODECOPY => emit_codecopy(w, i, runtime_region.filter(|_| deployed.is_some()))?,
         MSIZE => return Err(TranspileError::Msize { pc }),
         // No native ether in the OVM: every balance is zero.
         BALANCE => {
@@ -599,15 +602,9 @@ fn emit_instruction(
             }
         }
         CALL => w.call_stub(StubKind::Call(Method::Call)),
-        STATICCALL | DELEGATECALL => {
-            // Insert the zero value the CALL stub expects below gas and address.
-            w.e.push(0u8).ops(&[SWAP2, SWAP1]);
-            w.call_stub(StubKind::Call(if op == STATICCALL {
-                Method::StaticCall
-            } else {
-                Method::DelegateCall
-            }));
-        }
+        // Their stubs insert the zero value the CALL core expects below gas and address.
+        STATICCALL => w.call_stub(StubKind::Call(Method::StaticCall)),
+        DELEGATECALL => w.call_stub(StubKind::Call(Method::DelegateCall)),
         SLOAD => w.call_stub(StubKind::Call1(Method::Sload)),
         SSTORE => w.call_stub(StubKind::Store2),
         EXTCODESIZE | EXTCODEHASH => w.call_stub(StubKind::Call1Address(method.expect("manager opcode"))),
@@ -623,8 +620,9 @@ fn emit_instruction(
     Ok(())
 }
 
-/// CODECOPY `[dest offset len]` (top first).
-fn emit_codecopy(w: &mut Writer<'_>, i: usize) -> Result<(), TranspileError> {
+/// CODECOPY `[dest offset len]` (top first); `runtime` is the region of the runtime code a
+/// constructor deploys.
+fn emit_codecopy(w: &mut Writer<'_>, i: usize, runtime: Option<Region>) -> Result<(), TranspileError> {
     let a = w.a;
     let pc = a.instrs[i].pc;
     let refuse = |reason| TranspileError::CodeCopy { pc, reason };
@@ -647,10 +645,48 @@ fn emit_codecopy(w: &mut Writer<'_>, i: usize) -> Result<(), TranspileError> {
     if len > w.code.len() - offset {
         return Err(refuse("reads across the end of the code"));
     }
+    if runtime == Some((offset, len)) && only_deployed(w.a, i, len) {
+        // Nothing reads the copy but the deployment, which takes the transpiled runtime and
+        // the immediates the constructor wrote into the copy; the other bytes of the copy are
+        // never seen. Zeros (CALLDATACOPY from the end of the call data) stand in for them, as
+        // the patchable immediates are zero in the original too, so the original runtime need
+        // not be stored in the transpiled creation code.
+        w.e.ops(&[SWAP1, POP, CALLDATASIZE, SWAP1, CALLDATACOPY]);
+        w.report.runtime_copies_elided += 1;
+        return Ok(());
+    }
     let blob = w.constant((offset, len));
     w.e.ops(&[SWAP1, POP]).push_label(blob).op(SWAP1);
     w.call_stub(StubKind::CodeCopy);
     Ok(())
+}
+
+/// `true` when the CODECOPY at instruction `i` of the runtime code (`len` bytes) is followed,
+/// in a straight line, by nothing that can read memory, call, halt or be jumped into, up to a
+/// RETURN of `len` bytes: solc's constructors end so, copying the runtime, writing the
+/// immutables into the copy and returning it. (A library's constructor reads its copy's first
+/// byte, so it does not qualify.)
+fn only_deployed(a: &Analysis, i: usize, len: usize) -> bool {
+    for (j, ins) in a.instrs.iter().enumerate().skip(i + 1) {
+        match ins.op {
+            PUSH1..=PUSH32
+            | DUP1..=DUP16
+            | SWAP1..=SWAP16
+            | POP
+            | ADD
+            | SUB
+            | MUL
+            | AND
+            | OR
+            | MSTORE
+            | MSTORE8 => {}
+            RETURN => {
+                return a.operands(j).and_then(|o| o.constant(1)) == Some(U256::from(len));
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// The constructor's RETURN of its runtime copy `[offset size]` (top first): returns the

@@ -1,6 +1,15 @@
 //! The shared stubs transpiled code calls instead of stateful opcodes: each is emitted once per
-//! contract, entered with `PUSH ret PUSH stub JUMP` and left with `JUMP` to `ret`, and does its
-//! manager call through the kall sequence.
+//! contract and entered with `PC PUSH stub JUMP JUMPDEST` (six bytes at the call site): the stub
+//! returns to the pushed pc plus the length of `PC PUSH stub JUMP`, the JUMPDEST after it.
+//!
+//! Everything stubs have in common is emitted once too:
+//! - one *kall routine*: the 37-byte kall sequence that every stub's manager call jumps to;
+//! - one *core* per shape of fixed-size call (no argument and a word back: ADDRESS, CALLER,
+//!   TIMESTAMP...; a word in and a word back: SLOAD; an address in and a word back:
+//!   EXTCODESIZE, EXTCODEHASH), which takes the method's selector from the stack: each method
+//!   used has a ten-byte entry that pushes it (a core used by one method only pushes it
+//!   itself); likewise one core for the CALL family;
+//! - one routine that finds the scratch area of the calls with a `bytes` argument.
 //!
 //! Memory stays as the contract would see it natively. Fixed-size calls save the low memory words
 //! they use on the stack and restore them. Calls whose calldata has a `bytes` argument (CALL,
@@ -95,7 +104,8 @@ impl<'e> Stack<'e> {
         self
     }
 
-    /// Returns from the stub: the stack must hold `ret` and at most one output, in either order.
+    /// Returns from the stub to its call site: the stack must hold `ret` and at most one
+    /// output, in either order.
     fn leave(&mut self) {
         match self.names.as_slice() {
             ["ret"] | [_, "ret"] => {}
@@ -104,7 +114,7 @@ impl<'e> Stack<'e> {
             }
             other => panic!("stub leaves {other:?}"),
         }
-        self.e.op(JUMP);
+        self.e.stub_return();
     }
 
     /// Removes `name` from wherever it is (the top item takes its place).
@@ -148,6 +158,11 @@ impl<'e> Stack<'e> {
         self.offset(base, delta, "addr").op(MLOAD, 1, Some(name))
     }
 
+    /// Pushes `MLOAD(address)` named `name`.
+    fn mload_at(&mut self, address: u64, name: &'static str) -> &mut Self {
+        self.push(address, "a").op(MLOAD, 1, Some(name))
+    }
+
     /// `MSTORE(base + delta, value)`; `value` stays.
     fn mstore(&mut self, base: &str, delta: i64, value: &str) -> &mut Self {
         self.dup_as(value, "v").offset(base, delta, "addr").op(MSTORE, 2, None)
@@ -165,11 +180,36 @@ impl<'e> Stack<'e> {
         self
     }
 
-    /// The kall with its four arguments taken from names.
-    fn kall(&mut self, args_offset: &str, args_len: &str, ret_offset: &str, ret_len: &str) -> &mut Self {
+    /// The manager call through the kall routine `kall`, its four arguments taken from names.
+    fn kall(
+        &mut self,
+        kall: Label,
+        args_offset: &str,
+        args_len: &str,
+        ret_offset: &str,
+        ret_len: &str,
+    ) -> &mut Self {
+        let back = self.e.label();
+        self.e.push_label(back);
+        self.names.push("back");
         self.dup_as(ret_len, "k").dup_as(ret_offset, "k").dup_as(args_len, "k").dup_as(args_offset, "k");
-        self.e.ops(&sequences::KALL);
-        self.names.truncate(self.names.len() - 4);
+        self.e.jump_to(kall).jumpdest(back);
+        self.names.truncate(self.names.len() - 5);
+        self
+    }
+
+    /// The manager call through the kall routine `kall` with constant arguments.
+    fn kall_const(
+        &mut self,
+        kall: Label,
+        args_offset: u64,
+        args_len: u64,
+        ret_offset: u64,
+        ret_len: u64,
+    ) -> &mut Self {
+        let back = self.e.label();
+        self.e.push_label(back).push(ret_len).push(ret_offset).push(args_len).push(args_offset);
+        self.e.jump_to(kall).jumpdest(back);
         self
     }
 
@@ -229,12 +269,44 @@ impl StubKind {
             StubKind::ExtCodeCopy => Method::ExtCodeCopy.signature(),
         }
     }
+
+    /// The method a selector-taking core serves, and the core.
+    fn core(self) -> Option<(Core, Method)> {
+        match self {
+            StubKind::Get0(m) => Some((Core::Get0, m)),
+            StubKind::Call1(m) => Some((Core::Call1, m)),
+            StubKind::Call1Address(m) => Some((Core::Call1Address, m)),
+            StubKind::Call(m) => Some((Core::Call, m)),
+            _ => None,
+        }
+    }
 }
 
-/// The stubs a contract uses, each with its label.
+/// Code shared by several stubs, each emitted at most once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Core {
+    /// `[.. ret sel] -> [.. value]`.
+    Get0,
+    /// `[.. x ret sel] -> [.. value]`.
+    Call1,
+    /// `[.. address ret sel] -> [.. value]`.
+    Call1Address,
+    /// `[.. retlen retoff len off value addr gas ret sel] -> [.. success]`.
+    Call,
+}
+
+/// The stubs a contract uses, each with its label, and the shared routines they need.
 #[derive(Debug, Default)]
 pub(crate) struct Stubs {
     used: Vec<(StubKind, Label)>,
+    /// The scratch routine, once something asked for it.
+    scratch: Option<Label>,
+}
+
+/// Labels of the shared routines.
+struct Shared {
+    kall: Label,
+    scratch: Option<Label>,
 }
 
 impl Stubs {
@@ -248,6 +320,12 @@ impl Stubs {
         l
     }
 
+    /// The label of the scratch area routine (see [`scratch_routine`]), allocating it on first
+    /// use.
+    fn scratch_label(&mut self, e: &mut Emitter) -> Label {
+        *self.scratch.get_or_insert_with(|| e.label())
+    }
+
     /// The stubs used, for the report.
     pub(crate) fn kinds(&self) -> Vec<StubKind> {
         let mut kinds: Vec<StubKind> = self.used.iter().map(|(k, _)| *k).collect();
@@ -255,133 +333,169 @@ impl Stubs {
         kinds
     }
 
-    /// Emits every stub used.
-    pub(crate) fn emit(&self, e: &mut Emitter) {
+    /// Emits every stub used, the cores they share and the kall routine.
+    pub(crate) fn emit(mut self, e: &mut Emitter) {
         let mut used = self.used.clone();
         used.sort_by_key(|(k, _)| *k);
+        if used.iter().any(|(k, _)| matches!(k, StubKind::Call(_) | StubKind::Create | StubKind::Create2)) {
+            self.scratch_label(e);
+        }
+        let needs_kall = used.iter().any(|(k, _)| {
+            !matches!(k, StubKind::ReturnDataSize | StubKind::ReturnDataCopy | StubKind::CodeCopy)
+        });
+        let shared = Shared { kall: e.label(), scratch: self.scratch };
+        // Cores: each with the methods that use it. A core used by one method pushes its
+        // selector itself and has that stub's label.
+        let mut cores: Vec<(Core, Vec<(Method, Label)>)> = Vec::new();
+        for (kind, label) in &used {
+            if let Some((core, method)) = kind.core() {
+                match cores.iter_mut().find(|(c, _)| *c == core) {
+                    Some((_, methods)) => methods.push((method, *label)),
+                    None => cores.push((core, alloc::vec![(method, *label)])),
+                }
+            }
+        }
+        for (core, methods) in &cores {
+            let (at, own) = match methods.as_slice() {
+                [(method, label)] => (*label, Some(*method)),
+                _ => {
+                    let at = e.label();
+                    for (method, label) in methods {
+                        method_entry(e, *label, *method, *core, at);
+                    }
+                    (at, None)
+                }
+            };
+            match core {
+                Core::Get0 => get0(e, at, own, &shared),
+                Core::Call1 => call1(e, at, own, false, &shared),
+                Core::Call1Address => call1(e, at, own, true, &shared),
+                Core::Call => call(e, at, own, &shared),
+            }
+        }
         for (kind, at) in used {
             match kind {
-                StubKind::Get0(m) => get0(e, at, m),
-                StubKind::Call1(m) => call1(e, at, m, false),
-                StubKind::Call1Address(m) => call1(e, at, m, true),
-                StubKind::Store2 => store2(e, at),
-                StubKind::Revert => revert(e, at),
-                StubKind::Call(m) => call(e, at, m),
-                StubKind::Create => create(e, at, false),
-                StubKind::Create2 => create(e, at, true),
+                StubKind::Store2 => store2(e, at, &shared),
+                StubKind::Revert => revert(e, at, &shared),
+                StubKind::Create => create(e, at, false, &shared),
+                StubKind::Create2 => create(e, at, true, &shared),
                 StubKind::ReturnDataSize => returndatasize(e, at),
                 StubKind::ReturnDataCopy => returndatacopy(e, at),
                 StubKind::CodeCopy => codecopy(e, at),
-                StubKind::ExtCodeCopy => extcodecopy(e, at),
+                StubKind::ExtCodeCopy => extcodecopy(e, at, &shared),
+                StubKind::Get0(_) | StubKind::Call1(_) | StubKind::Call1Address(_) | StubKind::Call(_) => {}
             }
+        }
+        if let Some(at) = shared.scratch {
+            scratch_routine(e, at);
+        }
+        if needs_kall {
+            // The kall routine: `[.. back retLen retOffset argsLen argsOffset] -> [..]`, then
+            // JUMP back.
+            e.jumpdest(shared.kall).ops(&sequences::KALL).op(JUMP);
         }
     }
 }
 
-/// Pushes a method's selector word.
-fn push_selector(e: &mut Emitter, method: Method) {
-    e.push(u32::from_be_bytes(method.selector())).push(224u8).op(SHL);
-}
-
-/// Pushes the selector word of `method`, named `sel`.
-fn selector(s: &mut Stack<'_>, method: Method) {
-    s.push(u32::from_be_bytes(method.selector()), "sel").push(224u8, "n").op(SHL, 2, Some("sel"));
-}
-
-/// `[.. ret] -> [.. value]`.
-fn get0(e: &mut Emitter, at: Label, method: Method) {
+/// A method's entry into the core it shares: `JUMPDEST PUSH4 selector PUSH core JUMP`. The
+/// CALL family's STATICCALL and DELEGATECALL entries also insert the zero value the core
+/// expects below `gas` and `addr` (they take no value).
+fn method_entry(e: &mut Emitter, at: Label, method: Method, core: Core, core_at: Label) {
     e.jumpdest(at);
-    let mut s = Stack::new(e, &["ret"]);
-    selector(&mut s, method);
-    s.push(0u8, "a").op(MLOAD, 1, Some("w0"));
-    s.dup("sel").mstore_top_at(0);
-    s.push(32u8, "rl").push(0u8, "ro").push(4u8, "al").push(0u8, "ao");
-    s.kall("ao", "al", "ro", "rl");
-    s.pop().pop().pop().pop();
-    s.push(0u8, "a").op(MLOAD, 1, Some("value"));
-    s.swap(1).mstore_top_at(0); // w0 back
-    s.drop("sel");
+    if core == Core::Call && method != Method::Call {
+        // [.. addr gas ret] -> [.. 0 addr gas ret]
+        e.push(0u8).ops(&[SWAP3, SWAP2, SWAP1]);
+    }
+    e.push(u32::from_be_bytes(method.selector())).jump_to(core_at);
+}
+
+/// Pushes the selector of `own` (a core used by one method) named `sel`, or names the one on
+/// the stack; for the CALL family, inserts the zero value first, as [`method_entry`] does.
+fn own_selector(s: &mut Stack<'_>, own: Option<Method>) {
+    if let Some(method) = own {
+        s.names.pop();
+        s.push(u32::from_be_bytes(method.selector()), "sel");
+    }
+}
+
+/// Masks the top to an address, as the CALL family reads its address operand.
+fn mask_address(s: &mut Stack<'_>) {
+    s.push(96u8, "n").op(SHL, 2, Some("a")).push(96u8, "n").op(SHR, 2, Some("a"));
+}
+
+/// `[.. ret sel] -> [.. value]`: the selector goes in the low bytes of word 0, so the calldata
+/// is `memory[28..32]`; the result comes back in word 0, which is restored after.
+fn get0(e: &mut Emitter, at: Label, own: Option<Method>, shared: &Shared) {
+    e.jumpdest(at);
+    let mut s = Stack::new(e, &["ret", "sel"]);
+    own_selector(&mut s, own);
+    s.mload_at(0, "w0").swap(1).mstore_top_at(0);
+    s.kall_const(shared.kall, 28, 4, 0, 32);
+    s.mload_at(0, "value").swap(1).mstore_top_at(0);
     s.leave();
 }
 
-/// `[.. x ret] -> [.. value]`; `x` is masked to an address first when `address` is set (the
-/// opcodes read only its low 20 bytes, the manager's ABI decoder insists on clean ones).
-fn call1(e: &mut Emitter, at: Label, method: Method, address: bool) {
+/// `[.. x ret sel] -> [.. value]`: like [`get0`] with `x` in word 1; `x` is masked to an address
+/// first when `address` is set (the opcodes read only its low 20 bytes, the manager's ABI
+/// decoder insists on clean ones).
+fn call1(e: &mut Emitter, at: Label, own: Option<Method>, address: bool, shared: &Shared) {
     e.jumpdest(at);
-    let mut s = Stack::new(e, &["x", "ret"]);
-    selector(&mut s, method);
-    s.push(0u8, "a").op(MLOAD, 1, Some("w0"));
-    s.push(32u8, "a").op(MLOAD, 1, Some("w1"));
-    s.dup("sel").mstore_top_at(0);
-    s.dup("x");
+    let mut s = Stack::new(e, &["x", "ret", "sel"]);
+    own_selector(&mut s, own);
+    s.mload_at(0, "w0").swap(1).mstore_top_at(0);
+    s.mload_at(32, "w1").dup("x");
     if address {
         mask_address(&mut s);
     }
-    s.mstore_top_at(4);
-    s.push(32u8, "rl").push(0u8, "ro").push(36u8, "al").push(0u8, "ao");
-    s.kall("ao", "al", "ro", "rl");
-    s.pop().pop().pop().pop();
-    s.push(0u8, "a").op(MLOAD, 1, Some("value"));
+    s.mstore_top_at(32);
+    s.kall_const(shared.kall, 28, 36, 0, 32);
+    s.mload_at(0, "value");
     s.swap(1).mstore_top_at(32); // w1 back
     s.swap(1).mstore_top_at(0); // w0 back
-    s.drop("x").drop("sel");
+    s.drop("x");
     s.leave();
 }
 
-/// `[.. b a ret] -> [..]` (SSTORE: `a` is the key, on top).
-fn store2(e: &mut Emitter, at: Label) {
+/// `[.. b a ret] -> [..]` (SSTORE: `a` is the key, on top): selector, key and value in words 0
+/// to 2, calldata `memory[28..100]`.
+fn store2(e: &mut Emitter, at: Label, shared: &Shared) {
     e.jumpdest(at);
     let mut s = Stack::new(e, &["b", "a", "ret"]);
-    selector(&mut s, Method::Sstore);
-    s.push(0u8, "p").op(MLOAD, 1, Some("w0"));
-    s.push(32u8, "p").op(MLOAD, 1, Some("w1"));
-    s.push(64u8, "p").op(MLOAD, 1, Some("w2"));
-    s.dup("sel").mstore_top_at(0);
-    s.dup("a").mstore_top_at(4);
-    s.dup("b").mstore_top_at(36);
-    s.push(0u8, "rl").push(0u8, "ro").push(68u8, "al").push(0u8, "ao");
-    s.kall("ao", "al", "ro", "rl");
-    s.pop().pop().pop().pop();
-    s.mstore_top_at(64); // w2 back
-    s.mstore_top_at(32); // w1 back
-    s.mstore_top_at(0); // w0 back
-    s.drop("b").drop("a").drop("sel");
+    s.mload_at(0, "w0").mload_at(32, "w1").mload_at(64, "w2");
+    s.push(u32::from_be_bytes(Method::Sstore.selector()), "sel").mstore_top_at(0);
+    s.dup("a").mstore_top_at(32);
+    s.dup("b").mstore_top_at(64);
+    s.kall_const(shared.kall, 28, 68, 0, 0);
+    s.mstore_top_at(64).mstore_top_at(32).mstore_top_at(0);
+    s.drop("b").drop("a");
     s.leave();
 }
 
-/// `[.. len off] ->` (never returns): ovmREVERT with `memory[off..off+len]`. The 68-byte header
-/// goes right below the data (data starting below 68 is first copied up with kopy; a reverting
-/// frame's memory does not matter).
-fn revert(e: &mut Emitter, at: Label) {
-    let (zero, low, build) = (e.label(), e.label(), e.label());
+/// `[.. len off] ->` (never returns): ovmREVERT with `memory[off..off+len]`. A reverting
+/// frame's memory does not matter, so the data is copied to 96 with kopy (which reads all of
+/// its input before it writes, so the two may overlap; no bytes copy nothing and expand
+/// nothing, as REVERT of no bytes) and the 68-byte header written below it: the selector
+/// unshifted in word 0, so the calldata is `memory[28..96 + len]`.
+fn revert(e: &mut Emitter, at: Label, shared: &Shared) {
     e.jumpdest(at);
     let mut s = Stack::new(e, &["len", "off"]);
-    s.dup("len").op(ISZERO, 1, Some("c")).jumpi(zero);
-    s.push(68u8, "n").dup("off").op(LT, 2, Some("c")).jumpi(low);
-    s.e.jump_to(build);
-    s.e.jumpdest(zero);
-    s.pop().push(68u8, "off");
-    s.e.jump_to(build);
-    s.e.jumpdest(low);
-    s.push(68u8, "dst").kopy("off", "dst", "len").pop();
-    s.pop().push(68u8, "off");
-    s.e.jumpdest(build);
-    push_selector(s.e, Method::Revert);
-    s.names.push("sel");
-    s.offset("off", -68, "addr").op(MSTORE, 2, None);
-    s.push(32u8, "n").offset("off", -64, "addr").op(MSTORE, 2, None);
-    s.mstore("off", -32, "len");
-    s.push(0u8, "rl").push(0u8, "ro");
-    s.offset("len", 68, "al").offset("off", -68, "ao");
-    s.kall("ao", "al", "ro", "rl");
+    s.push(96u8, "dst").kopy("off", "dst", "len").pop();
+    s.push(u32::from_be_bytes(Method::Revert.selector()), "sel").mstore_top_at(0);
+    s.push(32u8, "n").mstore_top_at(32);
+    s.dup("len").mstore_top_at(64);
+    s.push(0u8, "rl").push(0u8, "ro").offset("len", 68, "al").push(28u8, "ao");
+    s.kall(shared.kall, "ao", "al", "ro", "rl");
     s.e.op(INVALID);
 }
 
-/// Finds the scratch area for `size` bytes (a multiple of 32, named `size` on the stack) and
-/// pushes its start `x`: the top `size` bytes of memory when they are all zero, else the area
-/// just above the top of memory.
-fn scratch_begin(s: &mut Stack<'_>, e_labels: [Label; 4]) {
-    let [above, check, scanned, done] = e_labels;
+/// The scratch area routine: `[.. size back] -> [.. size x]`, then JUMP back. `x` is the start
+/// of the area for `size` bytes (a multiple of 32): the top `size` bytes of memory when they
+/// are all zero, else the area just above the top of memory. Its callers hold at most 16 items
+/// of their own when they call it, and it adds 5, within [`STUB_STACK`].
+fn scratch_routine(e: &mut Emitter, at: Label) {
+    let [above, check, scanned, done] = [e.label(), e.label(), e.label(), e.label()];
+    e.jumpdest(at);
+    let mut s = Stack::new(e, &["size", "back"]);
     s.op(MSIZE, 0, Some("top"));
     s.dup("size").dup("top").op(LT, 2, Some("c")).jumpi(above);
     s.dup("size").dup("top").op(SUB, 2, Some("x"));
@@ -403,6 +517,18 @@ fn scratch_begin(s: &mut Stack<'_>, e_labels: [Label; 4]) {
     s.dup_as("top", "x");
     s.e.jumpdest(done);
     s.drop("top");
+    // [.. size back x] -> [.. size x back]
+    s.swap(1);
+    s.e.op(JUMP);
+}
+
+/// Pushes the start `x` of the scratch area for `size` bytes (named `size` on the stack), with
+/// the scratch routine at `routine`.
+fn scratch_begin(s: &mut Stack<'_>, routine: Label) {
+    let back = s.e.label();
+    // [.. size] -> [.. size back]: the routine wants its return label on top of `size`.
+    s.e.push_label(back).jump_to(routine).jumpdest(back);
+    s.names.push("x");
 }
 
 /// Empties the return-data buffer the way a call that fails before it starts does: kopy of no
@@ -413,29 +539,27 @@ fn clear_return_data(s: &mut Stack<'_>) {
     s.pop();
 }
 
-/// Masks the top to an address, as the CALL family reads its address operand.
-fn mask_address(s: &mut Stack<'_>) {
-    s.e.push(U256::MAX >> 96).op(AND);
-}
-
-/// `[.. retlen retoff len off value addr gas ret] -> [.. success]`: CALL, STATICCALL and
-/// DELEGATECALL (their call sites push a zero value for the last two).
+/// `[.. retlen retoff len off value addr gas ret sel] -> [.. success]`: CALL, STATICCALL and
+/// DELEGATECALL (their entries push a zero value for the last two).
 ///
 /// The OVM has no native ether: every balance is zero, so a call sending value fails before it
 /// starts, as it would natively for lack of funds (result 0, empty return data).
-fn call(e: &mut Emitter, at: Label, method: Method) {
-    let scratch = [e.label(), e.label(), e.label(), e.label()];
+fn call(e: &mut Emitter, at: Label, own: Option<Method>, shared: &Shared) {
     let (no_funds, small, copied) = (e.label(), e.label(), e.label());
     e.jumpdest(at);
-    let mut s = Stack::new(e, &["retlen", "retoff", "len", "off", "value", "addr", "gas", "ret"]);
+    if own.is_some_and(|m| m != Method::Call) {
+        e.push(0u8).ops(&[SWAP3, SWAP2, SWAP1]);
+    }
+    let mut s = Stack::new(e, &["retlen", "retoff", "len", "off", "value", "addr", "gas", "ret", "sel"]);
+    own_selector(&mut s, own);
+    s.push(224u8, "n").op(SHL, 2, Some("sel"));
     s.dup("value").jumpi(no_funds);
     let funded = s.names();
     s.drop("value");
-    selector(&mut s, method);
     // Header (selector, gas, address, bytes offset, length: 132 bytes) and data, rounded up to
     // words; the 96-byte result is written over the header.
     s.offset("len", 132 + 31, "size").push(31u8, "m").op(NOT, 1, Some("m")).op(AND, 2, Some("size"));
-    scratch_begin(&mut s, scratch);
+    scratch_begin(&mut s, shared.scratch.expect("emitted for calls and creates"));
     s.dup("len").op(ISZERO, 1, Some("c")).jumpi(copied);
     s.offset("x", 132, "dst").kopy("off", "dst", "len").pop();
     s.e.jumpdest(copied);
@@ -447,7 +571,7 @@ fn call(e: &mut Emitter, at: Label, method: Method) {
     s.push(96u8, "ofs").offset("x", 68, "a").op(MSTORE, 2, None);
     s.mstore("x", 100, "len");
     s.push(96u8, "rl").offset("len", 132, "al");
-    s.kall("x", "al", "x", "rl");
+    s.kall(shared.kall, "x", "al", "x", "rl");
     s.pop().pop();
     s.mload("x", 0, "success");
     s.mload("x", 64, "rlen");
@@ -466,7 +590,7 @@ fn call(e: &mut Emitter, at: Label, method: Method) {
     s.e.jumpdest(no_funds);
     let mut s = Stack::new(s.e, &funded);
     clear_return_data(&mut s);
-    for name in ["value", "gas", "addr", "off", "len", "retoff", "retlen"] {
+    for name in ["sel", "value", "gas", "addr", "off", "len", "retoff", "retlen"] {
         s.drop(name);
     }
     s.push(0u8, "success");
@@ -476,8 +600,7 @@ fn call(e: &mut Emitter, at: Label, method: Method) {
 /// `[.. len off value ret] -> [.. address]` (CREATE), or with `salt` below `len` (CREATE2).
 /// Value sent fails before anything starts (no ether in the OVM; natively: lack of funds, so no
 /// nonce change either).
-fn create(e: &mut Emitter, at: Label, salted: bool) {
-    let scratch = [e.label(), e.label(), e.label(), e.label()];
+fn create(e: &mut Emitter, at: Label, salted: bool, shared: &Shared) {
     let (no_funds, copied) = (e.label(), e.label());
     e.jumpdest(at);
     let entry: &[&'static str] =
@@ -490,12 +613,12 @@ fn create(e: &mut Emitter, at: Label, salted: bool) {
     let header: i64 = if salted { 100 } else { 68 };
     // Room for the header and data, and at least for the collision message read back below.
     s.offset("len", header + 31 + 160, "size").push(31u8, "m").op(NOT, 1, Some("m")).op(AND, 2, Some("size"));
-    scratch_begin(&mut s, scratch);
+    scratch_begin(&mut s, shared.scratch.expect("emitted for calls and creates"));
     s.dup("len").op(ISZERO, 1, Some("c")).jumpi(copied);
     s.offset("x", header, "dst").kopy("off", "dst", "len").pop();
     s.e.jumpdest(copied);
-    push_selector(s.e, if salted { Method::Create2 } else { Method::Create });
-    s.names.push("sel");
+    let method = if salted { Method::Create2 } else { Method::Create };
+    s.push(u32::from_be_bytes(method.selector()), "sel").push(224u8, "n").op(SHL, 2, Some("sel"));
     s.offset("x", 0, "a").op(MSTORE, 2, None);
     s.push(if salted { 64u8 } else { 32u8 }, "ofs").offset("x", 4, "a").op(MSTORE, 2, None);
     if salted {
@@ -503,7 +626,7 @@ fn create(e: &mut Emitter, at: Label, salted: bool) {
     }
     s.mstore("x", header - 32, "len");
     s.push(96u8, "rl").offset("len", header, "al");
-    s.kall("x", "al", "x", "rl");
+    s.kall(shared.kall, "x", "al", "x", "rl");
     s.pop().pop();
     s.mload("x", 0, "address");
     // A collision fails natively before anything runs, with empty return data; the manager
@@ -554,9 +677,9 @@ fn returndatasize(e: &mut Emitter, at: Label) {
     e.jumpdest(at);
     let mut s = Stack::new(e, &["ret"]);
     s.op(RETURNDATASIZE, 0, Some("n")).op(ISZERO, 1, Some("c")).jumpi(empty);
-    s.push(0u8, "a").op(MLOAD, 1, Some("w0"));
+    s.mload_at(0, "w0");
     s.push(32u8, "len").push(64u8, "src").push(0u8, "dst").op(RETURNDATACOPY, 3, None);
-    s.push(0u8, "a").op(MLOAD, 1, Some("size"));
+    s.mload_at(0, "size");
     s.swap(1).mstore_top_at(0);
     s.leave();
     s.e.jumpdest(empty);
@@ -572,9 +695,9 @@ fn returndatacopy(e: &mut Emitter, at: Label) {
     e.jumpdest(at);
     let mut s = Stack::new(e, &["len", "off", "dest", "ret"]);
     s.op(RETURNDATASIZE, 0, Some("n")).op(ISZERO, 1, Some("c")).jumpi(empty);
-    s.push(0u8, "a").op(MLOAD, 1, Some("w0"));
+    s.mload_at(0, "w0");
     s.push(32u8, "l").push(64u8, "src").push(0u8, "dst").op(RETURNDATACOPY, 3, None);
-    s.push(0u8, "a").op(MLOAD, 1, Some("size"));
+    s.mload_at(0, "size");
     s.swap(1).mstore_top_at(0);
     s.e.jump_to(size_known);
     s.e.jumpdest(empty);
@@ -625,23 +748,19 @@ fn codecopy(e: &mut Emitter, at: Label) {
 
 /// `[.. len off dest addr ret] -> [..]`: EXTCODECOPY through ovmEXTCODECOPY; the code comes back
 /// in the return data and is copied to `dest` from there.
-fn extcodecopy(e: &mut Emitter, at: Label) {
+fn extcodecopy(e: &mut Emitter, at: Label, shared: &Shared) {
     e.jumpdest(at);
     let mut s = Stack::new(e, &["len", "off", "dest", "addr", "ret"]);
-    for (name, a) in [("w0", 0u8), ("w1", 32), ("w2", 64), ("w3", 96)] {
-        s.push(a, "a").op(MLOAD, 1, Some(name));
+    for (name, a) in [("w0", 0u64), ("w1", 32), ("w2", 64), ("w3", 96)] {
+        s.mload_at(a, name);
     }
-    push_selector(s.e, Method::ExtCodeCopy);
-    s.names.push("sel");
-    s.mstore_top_at(0);
+    s.push(u32::from_be_bytes(Method::ExtCodeCopy.selector()), "sel").mstore_top_at(0);
     s.dup("addr");
     mask_address(&mut s);
-    s.mstore_top_at(4);
-    s.dup("off").mstore_top_at(36);
-    s.dup("len").mstore_top_at(68);
-    s.push(0u8, "rl").push(0u8, "ro").push(100u8, "al").push(0u8, "ao");
-    s.kall("ao", "al", "ro", "rl");
-    s.pop().pop().pop().pop();
+    s.mstore_top_at(32);
+    s.dup("off").mstore_top_at(64);
+    s.dup("len").mstore_top_at(96);
+    s.kall_const(shared.kall, 28, 100, 0, 0);
     for a in [96u64, 64, 32, 0] {
         s.mstore_top_at(a);
     }
@@ -669,16 +788,18 @@ pub(crate) struct ChildCode {
 /// built in a scratch area that is zeroed again afterwards.
 pub(crate) fn substitute_children(
     e: &mut Emitter,
+    stubs: &mut Stubs,
     at: Label,
     generic: Label,
     children: &[ChildCode],
     salted: bool,
 ) {
+    let scratch = stubs.scratch_label(e);
     e.jumpdest(at);
     let entry: &[&'static str] =
         if salted { &["salt", "len", "off", "value", "ret"] } else { &["len", "off", "value", "ret"] };
     for child in children {
-        let (next, scratch) = (e.label(), [e.label(), e.label(), e.label(), e.label()]);
+        let next = e.label();
         let mut s = Stack::new(e, entry);
         // len >= child.len and keccak(memory[off..off+child.len]) == child.hash
         s.push(child.len as u64, "n").dup("len").op(LT, 2, Some("c")).jumpi(next);

@@ -179,3 +179,22 @@ fn the_tested_side_of_a_branch_knows_its_value_is_zero() {
     let report = same(&code, &[&word(0), &word(5)]);
     assert_eq!((report.dynamic_jumps, report.map_entries), (0, 0), "{report:?}");
 }
+
+#[test]
+fn a_runtime_copy_only_the_deployment_reads_is_not_stored() {
+    let runtime = runtime("PUSH1 42 PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN");
+    // CODECOPY(0, 12, 10) RETURN(0, 10): the copy is only returned.
+    let mut plain = self::runtime("PUSH1 10 PUSH1 12 PUSH1 0 CODECOPY PUSH1 10 PUSH1 0 RETURN");
+    plain.extend_from_slice(&runtime);
+    // The same with MLOAD(0) of the copy before returning it (as a library's constructor
+    // checks its first byte): the original bytes must be there to read.
+    let mut reads =
+        self::runtime("PUSH1 10 PUSH1 16 PUSH1 0 CODECOPY PUSH1 0 MLOAD POP PUSH1 10 PUSH1 0 RETURN");
+    reads.extend_from_slice(&runtime);
+    for (code, elided) in [(plain, 1), (reads, 0)] {
+        let t = transpile(&code, &Options { input: Input::Creation }).expect("transpiles");
+        assert!(crate::purity::check(&t.code).is_pure());
+        assert_eq!(t.report.runtime_copies_elided, elided, "{code:02x?}");
+        assert_eq!(t.report.stored_constants, if elided == 1 { 0 } else { runtime.len() });
+    }
+}
