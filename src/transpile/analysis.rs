@@ -357,24 +357,56 @@ impl Analysis {
     }
 }
 
-/// Instructions whose operands the transpiler needs.
-fn records_operands(op: u8) -> bool {
-    matches!(op, CODECOPY | RETURN | RETURNDATASIZE | RETURNDATACOPY)
+/// What the analysis needs to know about one opcode under [`INPUT_FORK`], in one lookup.
+#[derive(Clone, Copy, Debug)]
+struct OpFacts {
+    /// Defined in the input's rules (undefined bytes halt).
+    defined: bool,
+    inputs: u8,
+    outputs: u8,
+    /// Execution never continues with the next instruction.
+    terminates: bool,
+    /// The transpiler needs the operands (CODECOPY, RETURN, RETURNDATASIZE, RETURNDATACOPY).
+    records_operands: bool,
+    /// Leaves the manager's wrapped CALL or CREATE result in the return-data buffer of
+    /// transpiled code.
+    sets_call_return_data: bool,
+    /// Its transpiled form is another manager call, which overwrites the return-data buffer
+    /// with a result native code would not see.
+    clobbers_return_data: bool,
 }
 
-/// `true` for instructions that leave the manager's wrapped CALL or CREATE result in the
-/// return-data buffer of transpiled code.
-fn sets_call_return_data(op: u8) -> bool {
-    matches!(op, CALL | CALLCODE | DELEGATECALL | STATICCALL | CREATE | CREATE2)
-}
-
-/// `true` for instructions whose transpiled form is another manager call, which overwrites the
-/// return-data buffer with a result native code would not see.
-fn clobbers_return_data(op: u8) -> bool {
-    matches!(opcode::info(op).map(|i| i.ovm), Some(OvmClass::Manager(_)))
-        && !sets_call_return_data(op)
-        && op != REVERT
-}
+/// [`OpFacts`] of every byte, derived from the opcode table.
+static OP_FACTS: [OpFacts; 256] = {
+    let none = OpFacts {
+        defined: false,
+        inputs: 0,
+        outputs: 0,
+        terminates: true,
+        records_operands: false,
+        sets_call_return_data: false,
+        clobbers_return_data: false,
+    };
+    let mut table = [none; 256];
+    let mut b = 0;
+    while b < 256 {
+        let op = b as u8;
+        if let Some(info) = opcode::info_in(op, INPUT_FORK) {
+            let sets = matches!(op, CALL | CALLCODE | DELEGATECALL | STATICCALL | CREATE | CREATE2);
+            table[b] = OpFacts {
+                defined: true,
+                inputs: info.inputs,
+                outputs: info.outputs,
+                terminates: info.terminates(),
+                records_operands: matches!(op, CODECOPY | RETURN | RETURNDATASIZE | RETURNDATACOPY),
+                sets_call_return_data: sets,
+                clobbers_return_data: matches!(info.ovm, OvmClass::Manager(_)) && !sets && op != REVERT,
+            };
+        }
+        b += 1;
+    }
+    table
+};
 
 /// Constant folding of the operations compilers apply to code offsets and branch conditions;
 /// `input(n)` is the constant of input `n` (0 = top), if known.
@@ -426,6 +458,8 @@ struct Analyzer<'a> {
     push_target: Vec<u32>,
     /// Address-taken JUMPDESTs: those some PUSH names, in order.
     address_taken: Vec<u32>,
+    /// Whether each instruction starts a block (JUMPDEST, or after JUMPI or a halt).
+    block_start: Vec<bool>,
     index_of_pc: &'a [u32],
     values: Values,
     headers: Vec<Header>,
@@ -566,7 +600,10 @@ impl Analyzer<'_> {
             let op = ins.op;
             self.reachable[i] = true;
             self.max_height[i] = self.max_height[i].max(stack.len() as u16);
-            let Some(info) = opcode::info_in(op, INPUT_FORK) else { return };
+            let info = OP_FACTS[op as usize];
+            if !info.defined {
+                return;
+            }
             let (inputs, outputs) = (usize::from(info.inputs), usize::from(info.outputs));
             // Underflow and overflow halt the frame: nothing follows on this path.
             if stack.len() < inputs || stack.len() - inputs + outputs > crate::interpreter::STACK_LIMIT {
@@ -601,7 +638,7 @@ impl Analyzer<'_> {
                                 .and_then(|v| values.constant(*v, instrs))
                         })
                     };
-                    if records_operands(op) {
+                    if info.records_operands {
                         let settled: SmallVec<[V; 3]> =
                             stack[base..].iter().rev().map(|v| v.settled()).collect();
                         match self.operands.get_mut(&(i as u32)) {
@@ -632,33 +669,25 @@ impl Analyzer<'_> {
                     for _ in 0..outputs {
                         stack.push(output);
                     }
-                    if sets_call_return_data(op) {
+                    if info.sets_call_return_data {
                         return_data = ReturnData::Call;
-                    } else if clobbers_return_data(op) {
+                    } else if info.clobbers_return_data {
                         return_data = ReturnData::Clobbered;
                     }
                 }
             }
-            if info.terminates() {
+            if info.terminates {
                 return;
             }
             i += 1;
             if i >= n {
                 return;
             }
-            if self.block_start(i) {
+            if self.block_start[i] {
                 self.enter(i, stack, return_data);
                 return;
             }
         }
-    }
-
-    fn block_start(&self, i: usize) -> bool {
-        if self.instrs[i].op == JUMPDEST {
-            return true;
-        }
-        let prev = self.instrs[i - 1].op;
-        prev == JUMPI || opcode::info_in(prev, INPUT_FORK).is_none_or(|info| info.terminates())
     }
 
     /// A JUMP or JUMPI at instruction `i`, the stack before it in `stack`.
@@ -748,18 +777,22 @@ impl Analyzer<'_> {
 /// ever appended to deployed code.
 pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
     let decoded = DecodedCode::new(bytes::Bytes::copy_from_slice(code), INPUT_FORK);
+    // The instructions as written: the decoded stream without its internal markers and final
+    // STOP, with the code's bytes (undefined ones included) as opcodes.
     let instrs: Vec<Ins> = decoded
-        .instructions()
-        .map(|i| {
-            let width = opcode::immediate_size(i.opcode);
-            let value = if width == 0 {
-                U256::ZERO
-            } else {
-                let mut word = [0u8; 32];
-                word[32 - width..32 - width + i.immediate.len()].copy_from_slice(i.immediate);
-                U256::from_be_bytes(word)
+        .instrs()
+        .iter()
+        .enumerate()
+        .filter(|(k, instr)| instr.op != crate::decode::BEGIN_BLOCK && decoded.pc(*k) < code.len())
+        .map(|(k, instr)| {
+            let op = instr.raw;
+            let width = opcode::immediate_size(op);
+            let value = match width {
+                0 => U256::ZERO,
+                1..=4 => U256::from(instr.arg),
+                _ => *decoded.wide_push_value(instr.arg),
             };
-            Ins { pc: i.pc, op: i.opcode, value, width }
+            Ins { pc: decoded.pc(k), op, value, width }
         })
         .collect();
     let n = instrs.len();
@@ -782,8 +815,16 @@ pub(crate) fn analyze(code: &[u8], runtime: bool) -> Analysis {
     let mut address_taken: Vec<u32> = push_target.iter().copied().filter(|t| *t != NONE).collect();
     address_taken.sort_unstable();
     address_taken.dedup();
+    let block_start: Vec<bool> = (0..n)
+        .map(|i| {
+            instrs[i].op == JUMPDEST
+                || i.checked_sub(1)
+                    .is_some_and(|p| instrs[p].op == JUMPI || OP_FACTS[instrs[p].op as usize].terminates)
+        })
+        .collect();
     let mut a = Analyzer {
         instrs: &instrs,
+        block_start,
         push_target,
         address_taken,
         index_of_pc: &index_of_pc,

@@ -32,11 +32,16 @@ to_word!(u8, u32, u64, usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Label(pub(crate) u32);
 
+impl Label {
+    /// No label.
+    pub(crate) const NONE: Label = Label(u32::MAX);
+}
+
 /// One piece of output.
 #[derive(Clone, Debug)]
 enum Item {
-    /// Literal bytes.
-    Bytes(Vec<u8>),
+    /// Literal bytes: `Emitter::bytes[start..end]`.
+    Bytes(u32, u32),
     /// PUSH of a label's offset: PUSH1 when the offset fits a byte, else PUSHn with n the
     /// address width.
     PushLabel(Label),
@@ -54,6 +59,8 @@ enum Item {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Emitter {
     items: Vec<Item>,
+    /// The literal bytes of every [`Item::Bytes`], in order.
+    bytes: Vec<u8>,
     labels: u32,
 }
 
@@ -80,9 +87,12 @@ impl Emitter {
 
     /// Appends raw bytes.
     pub(crate) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        let start = self.bytes.len() as u32;
+        self.bytes.extend_from_slice(bytes);
+        let end = self.bytes.len() as u32;
         match self.items.last_mut() {
-            Some(Item::Bytes(b)) => b.extend_from_slice(bytes),
-            _ => self.items.push(Item::Bytes(bytes.to_vec())),
+            Some(Item::Bytes(_, last)) => *last = end,
+            _ => self.items.push(Item::Bytes(start, end)),
         }
         self
     }
@@ -92,10 +102,10 @@ impl Emitter {
         let value = value.to_word();
         let bytes = value.to_be_bytes::<32>();
         let size = value.bit_len().div_ceil(8).max(1);
-        let mut out = Vec::with_capacity(size + 1);
-        out.push(PUSH1 + size as u8 - 1);
-        out.extend_from_slice(&bytes[32 - size..]);
-        self.bytes(&out)
+        let mut out = [0u8; 33];
+        out[32 - size] = PUSH1 + size as u8 - 1;
+        out[33 - size..].copy_from_slice(&bytes[32 - size..]);
+        self.bytes(&out[32 - size..])
     }
 
     /// Appends a PUSH of `label`'s offset.
@@ -141,7 +151,7 @@ impl Emitter {
         let mut at = 0usize;
         for (k, item) in self.items.iter().enumerate() {
             match item {
-                Item::Bytes(b) => at += b.len(),
+                Item::Bytes(start, end) => at += (end - start) as usize,
                 Item::PushLabel(..) => at += if short[k] { 2 } else { 1 + width },
                 Item::PushLabelWide(..) => at += 1 + width,
                 Item::StubReturnOffset => at += 2,
@@ -155,7 +165,9 @@ impl Emitter {
         let mut code = Vec::with_capacity(at);
         for (k, item) in self.items.iter().enumerate() {
             match item {
-                Item::Bytes(b) => code.extend_from_slice(b),
+                Item::Bytes(start, end) => {
+                    code.extend_from_slice(&self.bytes[*start as usize..*end as usize])
+                }
                 Item::PushLabel(l) | Item::PushLabelWide(l) => {
                     let value = offsets[l.0 as usize].ok_or(LabelError(*l))? as u64;
                     let n = if short[k] { 1 } else { width };

@@ -291,8 +291,8 @@ struct Writer<'a> {
     a: &'a Analysis,
     e: Emitter,
     stubs: Stubs,
-    /// Label of every reachable JUMPDEST, by pc.
-    jumpdests: BTreeMap<usize, Label>,
+    /// Label of every reachable JUMPDEST, by instruction index (others: [`Label::NONE`]).
+    jumpdests: Vec<Label>,
     /// The end of the output (CODESIZE and appended data are measured from it).
     end: Label,
     /// The run-time jump map, if any jump needs it.
@@ -382,7 +382,7 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
         a: &a,
         e: Emitter::default(),
         stubs: Stubs::default(),
-        jumpdests: BTreeMap::new(),
+        jumpdests: alloc::vec![Label::NONE; a.instrs.len()],
         end: Label(0),
         map: None,
         constants: BTreeMap::new(),
@@ -393,8 +393,7 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
     w.end = w.e.label();
     for (i, ins) in a.instrs.iter().enumerate() {
         if ins.op == JUMPDEST && a.reachable[i] {
-            let l = w.e.label();
-            w.jumpdests.insert(ins.pc, l);
+            w.jumpdests[i] = w.e.label();
         }
     }
     if !a.dynamic_targets.is_empty() {
@@ -461,8 +460,7 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
     report.map_entries = a.dynamic_targets.len();
     report.runtime = runtime.map(|u| Box::new(u.report));
     report.children = children.into_iter().map(|(o, _, r)| (o, r)).collect();
-    let check = crate::purity::check(&out);
-    if let Some(v) = check.first_violation() {
+    if let Some(v) = crate::purity::first_violation(&crate::purity::decode(&out)) {
         return Err(TranspileError::Internal { pc: v.pc, rule: v.rule.code() });
     }
     Ok(Unit { code: out, report, patchable })
@@ -487,7 +485,6 @@ fn emit_instruction(
     let a = w.a;
     let ins = &a.instrs[i];
     let (pc, op) = (ins.pc, ins.op);
-    let ops = a.operands(i);
     let Some(info) = opcode::info_in(op, analysis::INPUT_FORK) else {
         // Undefined in the input's rules: halts the same way.
         w.e.op(INVALID);
@@ -499,20 +496,23 @@ fn emit_instruction(
         w.e.op(INVALID);
         return Ok(());
     }
-    let method = Method::for_opcode(op);
+    let method = match info.ovm {
+        OvmClass::Manager(_) => Method::for_opcode(op),
+        _ => None,
+    };
     if method.is_some() || matches!(op, CODECOPY | RETURNDATASIZE | RETURNDATACOPY) {
         need_room(a, i)?;
     }
     match op {
         JUMPDEST => {
-            let l = w.jumpdests[&pc];
+            let l = w.jumpdests[i];
             w.e.jumpdest(l);
         }
         PUSH1..=PUSH32 => {
             if a.jump_only[i] {
                 match a.index_at(usize::try_from(ins.value).unwrap_or(usize::MAX)) {
                     Some(t) if a.instrs[t].op == JUMPDEST && a.reachable[t] => {
-                        let l = w.jumpdests[&a.instrs[t].pc];
+                        let l = w.jumpdests[t];
                         w.e.push_label(l);
                     }
                     // Not a JUMPDEST: the jump fails natively, and fails here.
@@ -568,7 +568,7 @@ fn emit_instruction(
             w.e.push(0u8);
         }
         RETURNDATASIZE | RETURNDATACOPY => {
-            if ops.and_then(|o| o.return_data) == Some(ReturnData::Clobbered) {
+            if a.operands(i).and_then(|o| o.return_data) == Some(ReturnData::Clobbered) {
                 return Err(TranspileError::ReturnDataClobbered { pc, name: name(op) });
             }
             w.call_stub(if op == RETURNDATASIZE {
@@ -583,7 +583,9 @@ fn emit_instruction(
             w.e.jump_to(l);
         }
         RETURN => match deployed {
-            Some((runtime_code, unit)) if ops.and_then(|o| o.constant(1)).is_some_and(|s| !s.is_zero()) => {
+            Some((runtime_code, unit))
+                if a.operands(i).and_then(|o| o.constant(1)).is_some_and(|s| !s.is_zero()) =>
+            {
                 let (_, len) = runtime_region.expect("a deployed runtime has a region");
                 emit_deploy(w, runtime_code, unit, len);
             }
@@ -714,8 +716,12 @@ fn emit_deploy(w: &mut Writer<'_>, runtime_code: Label, unit: &Unit, _len: usize
 /// The run-time jump map: `[dest]` (an original pc) -> jumps to its new place, or halts as a
 /// jump to a non-JUMPDEST does.
 fn emit_map(w: &mut Writer<'_>, map: Label) {
-    let targets: Vec<(usize, Label)> =
-        w.a.dynamic_targets.iter().filter_map(|pc| w.jumpdests.get(pc).map(|l| (*pc, *l))).collect();
+    let targets: Vec<(usize, Label)> = w
+        .a
+        .dynamic_targets
+        .iter()
+        .filter_map(|pc| w.a.index_at(*pc).map(|i| (*pc, w.jumpdests[i])).filter(|(_, l)| *l != Label::NONE))
+        .collect();
     w.e.jumpdest(map);
     let mut hits = Vec::new();
     emit_search(&mut w.e, &targets, &mut hits);
