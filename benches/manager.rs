@@ -37,7 +37,7 @@ fn transfer(c: &mut Criterion) {
         ..OvmTransaction::default()
     };
     let deployed = em.execute_transaction(&ovm_tx(DEPLOYER, &artifact("ovm", "TestERC20").0));
-    let token = ovm::Address::from_word(U256::from_be_slice(&deployed.return_data));
+    let token = ovm::Address::from_word(U256::from_be_slice(&deployed.return_data[..32]));
     assert!(em.execute_transaction(&ovm_tx(token, &mint)).is_success());
     let ovm_transfer = ovm_tx(token, &transfer);
     assert!(em.execute_transaction(&ovm_transfer).is_success());

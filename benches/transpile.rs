@@ -23,7 +23,7 @@ fn corpus(field: &str, input: Input) -> Vec<Vec<u8>> {
         .expect("entries")
         .iter()
         .map(|e| decode_hex(&link::link_placeholders(e[field].as_str().expect("code"))).expect("hex"))
-        .filter(|code| transpile(code, &Options { input }).is_ok())
+        .filter(|code| transpile(code, &Options { input, ..Options::default() }).is_ok())
         .collect()
 }
 
@@ -39,7 +39,9 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 codes
                     .iter()
-                    .map(|code| transpile(code, &Options { input }).map_or(0, |t| t.code.len()))
+                    .map(|code| {
+                        transpile(code, &Options { input, ..Options::default() }).map_or(0, |t| t.code.len())
+                    })
                     .sum::<usize>()
             })
         });
@@ -56,7 +58,10 @@ fn worst_cases(c: &mut Criterion) {
             group.throughput(Throughput::Bytes(code.len() as u64));
             group.measurement_time(std::time::Duration::from_secs(2));
             group.bench_function("runtime", |b| {
-                b.iter(|| transpile(&code, &Options { input: Input::Runtime }).map_or(0, |t| t.code.len()))
+                b.iter(|| {
+                    transpile(&code, &Options { input: Input::Runtime, ..Options::default() })
+                        .map_or(0, |t| t.code.len())
+                })
             });
             group.finish();
         }

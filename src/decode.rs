@@ -110,6 +110,8 @@ pub struct BlockInfo {
 #[derive(Debug)]
 pub struct DecodedCode {
     bytes: Bytes,
+    /// How many of `bytes` are code; the rest is data (see [`DecodedCode::with_data`]).
+    code_len: usize,
     /// Keccak-256 of the code, when the decoder was given it.
     hash: Option<B256>,
     fork: Fork,
@@ -342,23 +344,42 @@ impl DecodedCode {
     /// to [`UNDEFINED`], and a PUSH truncated by the end of the code reads zeros, as in the EVM.
     /// The code's hash is computed when [`DecodedCode::hash`] asks for it.
     pub fn new(bytes: Bytes, fork: Fork) -> DecodedCode {
-        decode(bytes, None, fork, Dialect::Evm)
+        let len = bytes.len();
+        decode(bytes, len, None, fork, Dialect::Evm)
     }
 
     /// Like [`DecodedCode::new`] when the caller already knows `keccak256(bytes)`.
     pub fn with_hash(bytes: Bytes, hash: B256, fork: Fork) -> DecodedCode {
-        decode(bytes, Some(hash), fork, Dialect::Evm)
+        let len = bytes.len();
+        decode(bytes, len, Some(hash), fork, Dialect::Evm)
     }
 
     /// Decodes `bytes` (whose hash is `hash`) for `fork` in `dialect`.
     pub fn with_dialect(bytes: Bytes, hash: B256, fork: Fork, dialect: Dialect) -> DecodedCode {
-        decode(bytes, Some(hash), fork, dialect)
+        let len = bytes.len();
+        decode(bytes, len, Some(hash), fork, dialect)
     }
 
-    /// The raw code.
+    /// Decodes only the first `code_len` bytes of `bytes` (at most all of them) as code: the
+    /// rest is data, which CODECOPY and CODESIZE see but nothing executes (no jump lands in it;
+    /// running into it is running off the end of the code, a STOP). The execution manager's
+    /// opt-in data section of creation code ([`crate::opcode::sequences::CODE_END`]).
+    pub fn with_data(bytes: Bytes, code_len: usize, hash: B256, fork: Fork, dialect: Dialect) -> DecodedCode {
+        let code_len = code_len.min(bytes.len());
+        decode(bytes, code_len, Some(hash), fork, dialect)
+    }
+
+    /// The raw bytes: the code and any data after it.
     #[inline]
     pub fn bytes(&self) -> &Bytes {
         &self.bytes
+    }
+
+    /// The part of [`DecodedCode::bytes`] that is code (all of it unless decoded
+    /// [`DecodedCode::with_data`]).
+    #[inline]
+    pub fn code(&self) -> &[u8] {
+        &self.bytes[..self.code_len]
     }
 
     /// Keccak-256 of the raw code (computed on each call when the code was decoded without it:
@@ -452,7 +473,7 @@ impl DecodedCode {
     /// The code's instructions as written, in order (without internal markers and without the
     /// implicit final STOP).
     pub fn instructions(&self) -> impl Iterator<Item = Instruction<'_>> + '_ {
-        let code: &[u8] = &self.bytes;
+        let code: &[u8] = self.code();
         self.instrs
             .iter()
             .zip(self.pcs.iter())
@@ -478,19 +499,35 @@ impl DecodedCode {
 /// Decodes in two passes: [`instructions`] turns bytes into the instruction stream (a tight
 /// loop over the variable-length code), [`basic_blocks`] then walks the stream to find blocks,
 /// their gas and stack bounds, the jump table and the operands that depend on them.
-fn decode(bytes: Bytes, hash: Option<B256>, fork: Fork, dialect: Dialect) -> DecodedCode {
+fn decode(bytes: Bytes, code_len: usize, hash: Option<B256>, fork: Fork, dialect: Dialect) -> DecodedCode {
     let (bytes_table, op_table) = &TABLES[fork.index()];
+    let code = &bytes[..code_len];
     // Only code this long could hold a block whose static gas needs splitting.
-    let splits = bytes.len() as u64 >= MAX_BLOCK_GAS / MAX_STATIC_GAS;
+    let splits = code_len as u64 >= MAX_BLOCK_GAS / MAX_STATIC_GAS;
     let (mut instrs, pcs, push_values) = match (dialect, splits) {
-        (Dialect::Evm, false) => instructions::<false, false>(&bytes, bytes_table),
-        (Dialect::Evm, true) => instructions::<false, true>(&bytes, bytes_table),
-        (Dialect::Ovm, false) => instructions::<true, false>(&bytes, bytes_table),
-        (Dialect::Ovm, true) => instructions::<true, true>(&bytes, bytes_table),
+        (Dialect::Evm, false) => instructions::<false, false>(code, bytes_table),
+        (Dialect::Evm, true) => instructions::<false, true>(code, bytes_table),
+        (Dialect::Ovm, false) => instructions::<true, false>(code, bytes_table),
+        (Dialect::Ovm, true) => instructions::<true, true>(code, bytes_table),
     };
-    let mut jump_table = alloc::vec![NOT_A_JUMPDEST; bytes.len()];
+    let mut jump_table = alloc::vec![NOT_A_JUMPDEST; code_len];
     let blocks = basic_blocks(&mut instrs, &pcs, &mut jump_table, op_table);
-    DecodedCode { bytes, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+    DecodedCode { bytes, code_len, hash, fork, instrs, pcs, jump_table, push_values, blocks }
+}
+
+/// Where the code of `bytes` ends if it holds the [`CODE_END`](crate::opcode::sequences::CODE_END)
+/// marker as instructions (an INVALID at an instruction boundary, followed by the marker's
+/// PUSH32): just after the first such marker. `None` when there is none.
+pub fn code_end(bytes: &[u8]) -> Option<usize> {
+    let marker = &opcode::sequences::CODE_END;
+    let mut pc = 0;
+    while let Some(&byte) = bytes.get(pc) {
+        if byte == opcode::INVALID && bytes[pc..].starts_with(marker) {
+            return Some(pc + marker.len());
+        }
+        pc += 1 + opcode::immediate_size(byte);
+    }
+    None
 }
 
 /// The first pass: every instruction with its immediate (PUSH1..PUSH4 in `arg`, wider ones in

@@ -413,6 +413,24 @@ pub mod sequences {
     /// "kopy": `CALLER POP` marks a call to the identity precompile that copies memory
     /// (`CALL(gas, 4, 0, in, insize, out, outsize)`); the compiler follows it with a POP.
     pub const KOPY: [u8; 8] = [CALLER, POP, PUSH1, 0x00, PUSH1, 0x04, GAS, CALL];
+
+    /// Not a call: the end of the code of creation code whose constructor arguments (or other
+    /// data) follow, for the execution manager's opt-in data section
+    /// (`ManagerConfig::initcode_data_section`): INVALID, then PUSH32 of a 32-byte ASCII tag.
+    /// Where it ends, as an instruction, the code ends: the rest is data that CODECOPY reads but
+    /// nothing executes and the purity checker does not read.
+    pub const CODE_END: [u8; 34] = {
+        let tag = *b"ovm: code ends, data follows ->.";
+        let mut out = [0u8; 34];
+        out[0] = INVALID;
+        out[1] = PUSH32;
+        let mut i = 0;
+        while i < 32 {
+            out[2 + i] = tag[i];
+            i += 1;
+        }
+        out
+    };
 }
 
 #[cfg(test)]

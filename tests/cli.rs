@@ -288,6 +288,22 @@ fn transpile_reads_hex_files_and_stdin_and_never_overwrites() {
 }
 
 #[test]
+fn transpile_can_end_creation_code_with_the_code_end_marker() {
+    // A constructor returning one byte of its code: creation code.
+    let code = "600160006000396001 6000f3".replace(' ', "");
+    let marker = ovm::primitives::encode_hex(&ovm::opcode::sequences::CODE_END);
+    let plain = ovm(&["transpile", &code]);
+    let marked = ovm(&["transpile", "--code-end-marker", &code]);
+    assert!(plain.status.success() && marked.status.success(), "{}", stderr(&marked));
+    let (plain, marked) = (stdout(&plain).trim().to_string(), stdout(&marked).trim().to_string());
+    assert!(!plain.ends_with(&marker[2..]));
+    assert!(marked.ends_with(&marker[2..]), "{marked}");
+    // Marked or not, the output is pure.
+    let check = ovm(&["check", &marked]);
+    assert!(check.status.success(), "{}", stdout(&check));
+}
+
+#[test]
 fn transpile_refuses_with_a_pc_and_rejects_bad_input() {
     let o = ovm(&["transpile", "--runtime", "--json", "6000ff"]);
     assert_eq!(o.status.code(), Some(1));

@@ -294,7 +294,7 @@ fn code_of_every_opcode_at_the_size_limits() {
             let mut input = vec![0u8];
             input.extend_from_slice(&code);
             transpile_body::run(&input);
-            match transpile(&code, &Options { input: Input::Creation }) {
+            match transpile(&code, &Options { input: Input::Creation, ..Options::default() }) {
                 Ok(out) => assert!(ovm::purity::check(&out.code).is_pure(), "{op:#04x} x {size}"),
                 Err(TranspileError::Internal { pc, rule }) => {
                     panic!("{op:#04x} x {size}: internal {pc} {rule}")
@@ -362,7 +362,10 @@ fn adversarial_code_is_handled_in_linear_time() {
         assert_linear("check", name, check(a), check(b));
         let transpile_time = |code: &[u8]| {
             best_of_three(|| {
-                let _ = std::hint::black_box(transpile(code, &Options { input: Input::Runtime }));
+                let _ = std::hint::black_box(transpile(
+                    code,
+                    &Options { input: Input::Runtime, ..Options::default() },
+                ));
             })
         };
         assert_linear("transpile", name, transpile_time(a), transpile_time(b));

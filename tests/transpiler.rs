@@ -146,10 +146,12 @@ impl Ovm {
     fn deploy(&mut self, initcode: Vec<u8>) -> (StepResult, Vec<Address>) {
         let result = self.world.transaction(DEPLOYER, initcode);
         assert!(result.is_success(), "the deployer itself failed: {:?}", result.status);
-        let deployed = Address::from_word(U256::from_be_slice(&result.return_data));
+        let deployed = Address::from_word(U256::from_be_slice(&result.return_data[..32]));
         let success = deployed != Address::ZERO;
+        // The deployer returns the creation's revert data after the address.
+        let output = result.return_data[32..].to_vec();
         let others = result.created.iter().copied().filter(|a| *a != deployed).collect();
-        (StepResult { success, output: Vec::new(), logs: result.logs, deployed: Some(deployed) }, others)
+        (StepResult { success, output, logs: result.logs, deployed: Some(deployed) }, others)
     }
 
     /// A call through the user's forwarder; also returns the contracts it created.
@@ -313,6 +315,8 @@ impl AddressMap {
 /// transpiled per scenario).
 struct Transpiler {
     cache: BTreeMap<Vec<u8>, Result<Vec<u8>, TranspileError>>,
+    /// Transpile with [`Options::code_end_marker`] (for a manager with the data section).
+    marker: bool,
 }
 
 impl Transpiler {
@@ -320,7 +324,8 @@ impl Transpiler {
         if let Some(r) = self.cache.get(code) {
             return r.clone();
         }
-        let result = transpile(code, &Options { input: Input::Creation }).map(|t| t.code);
+        let options = Options { input: Input::Creation, code_end_marker: self.marker };
+        let result = transpile(code, &options).map(|t| t.code);
         if let Ok(out) = &result {
             let report = ovm::purity::check(out);
             assert!(report.is_pure(), "transpiled code is not pure: {:?}", report.first_violation());
@@ -348,7 +353,12 @@ fn run_scenario(
 ) -> Result<Verdict, String> {
     let name = scenario["name"].as_str().expect("name");
     let mut native = Native::new();
-    let mut ovm = Ovm { world: OvmWorld::new(&[ALICE, BOB, CAROL]) };
+    let config = ovm::manager::ManagerConfig {
+        chain_id: CHAIN_ID,
+        initcode_data_section: t.marker,
+        ..ovm::manager::ManagerConfig::default()
+    };
+    let mut ovm = Ovm { world: OvmWorld::with_config(&[ALICE, BOB, CAROL], config) };
     let mut labels: BTreeMap<String, Address> = BTreeMap::new();
     for (label, a) in scenario["labels"].as_object().expect("labels") {
         labels.insert(label.clone(), address(a));
@@ -473,6 +483,18 @@ fn run_scenario(
 
 #[test]
 fn every_scenario_runs_the_same_transpiled() {
+    run_every_scenario(false);
+}
+
+/// The same with the opt-in initcode data section (`ManagerConfig::initcode_data_section`)
+/// and the transpiler's code-end marker: constructor arguments are data, so no deployment is
+/// stopped by them.
+#[test]
+fn every_scenario_runs_the_same_with_the_initcode_data_section() {
+    run_every_scenario(true);
+}
+
+fn run_every_scenario(data_section: bool) {
     let corpus: BTreeMap<String, Value> = load("corpus.json")
         .as_array()
         .expect("corpus")
@@ -481,7 +503,7 @@ fn every_scenario_runs_the_same_transpiled() {
         .collect();
     let scenarios = load("scenarios.json");
     let filter = std::env::var("OVM_SCENARIO").ok();
-    let mut t = Transpiler { cache: BTreeMap::new() };
+    let mut t = Transpiler { cache: BTreeMap::new(), marker: data_section };
     let (mut failures, mut refused, mut unsafe_arguments) = (Vec::new(), Vec::new(), Vec::new());
     let (mut passed, mut steps) = (0, 0);
     for scenario in scenarios["scenarios"].as_array().expect("scenarios") {
@@ -500,12 +522,15 @@ fn every_scenario_runs_the_same_transpiled() {
                 }
                 refused.push(format!("{name}: {why}"));
             }
+            Ok(Verdict::UnsafeArguments(why)) if data_section => failures
+                .push(format!("{name}: stopped by its constructor arguments with the data section: {why}")),
             Ok(Verdict::UnsafeArguments(why)) => unsafe_arguments.push(why),
             Err(e) => failures.push(e),
         }
     }
+    let mode = if data_section { "with the initcode data section" } else { "contracts-v2 rules" };
     println!(
-        "{passed} scenarios ({steps} steps) agree; {} refused by the transpiler; {} stopped by unsafe constructor arguments; {} differ",
+        "{mode}: {passed} scenarios ({steps} steps) agree; {} refused by the transpiler; {} stopped by unsafe constructor arguments; {} differ",
         refused.len(),
         unsafe_arguments.len(),
         failures.len()
@@ -543,7 +568,7 @@ fn every_corpus_contract_transpiles_to_pure_code() {
             let text = entry[field].as_str().expect("code");
             let text = link::link_placeholders(text);
             let code = decode_hex(&text).expect("hex");
-            match transpile(&code, &Options { input }) {
+            match transpile(&code, &Options { input, ..Options::default() }) {
                 Ok(out) => {
                     let report = ovm::purity::check(&out.code);
                     assert!(report.is_pure(), "{name} {field}: {:?}", report.first_violation());

@@ -32,7 +32,7 @@ pub(crate) fn run(data: &[u8]) {
     let Some((&first, rest)) = data.split_first() else { return };
     let input_len = (first as usize % 33).min(rest.len());
     let (code, input) = rest.split_at(rest.len() - input_len);
-    let out = match transpile(code, &Options { input: Input::Runtime }) {
+    let out = match transpile(code, &Options { input: Input::Runtime, ..Options::default() }) {
         Ok(out) => out,
         Err(TranspileError::Internal { pc, rule }) => panic!("internal error at pc {pc}: {rule}"),
         Err(e) => {

@@ -201,7 +201,7 @@ pub(super) fn run(args: PipelineArgs) -> Result<ExitCode, InputError> {
     }
 
     // 2. Transpile and check the output.
-    let t = match transpile(&script.creation, &Options { input: Input::Creation }) {
+    let t = match transpile(&script.creation, &Options { input: Input::Creation, ..Options::default() }) {
         Ok(t) => t,
         Err(e) => {
             println!("3. transpile: refused: {e}");
@@ -257,7 +257,8 @@ pub(super) fn run(args: PipelineArgs) -> Result<ExitCode, InputError> {
     let mut initcode = t.code.clone();
     initcode.extend_from_slice(&script.args);
     let deployed = em.execute_transaction(&ovm_tx(deployer, initcode));
-    let ovm_address = Address::from_word(U256::from_be_slice(&deployed.return_data));
+    let ovm_address =
+        Address::from_word(U256::from_be_slice(deployed.return_data.get(..32).unwrap_or_default()));
     let mut native_initcode = script.creation.clone();
     native_initcode.extend_from_slice(&script.args);
     let tx = Transaction {

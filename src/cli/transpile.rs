@@ -25,6 +25,10 @@ pub(super) struct TranspileArgs {
     /// Print one JSON object: the report and the code (or the refusal).
     #[arg(long)]
     json: bool,
+    /// End creation code with the OVM code-end marker, so that constructor arguments appended
+    /// to it are data to a manager with the opt-in initcode data section.
+    #[arg(long)]
+    code_end_marker: bool,
 }
 
 pub(super) fn run(args: TranspileArgs) -> Result<ExitCode, InputError> {
@@ -39,7 +43,7 @@ pub(super) fn run(args: TranspileArgs) -> Result<ExitCode, InputError> {
         }
     }
     let input = if args.runtime { Input::Runtime } else { Input::Creation };
-    let result = transpile(&code, &Options { input });
+    let result = transpile(&code, &Options { input, code_end_marker: args.code_end_marker });
     match result {
         Ok(t) => {
             let hex = encode_hex(&t.code);

@@ -14,7 +14,7 @@ fn selector(method: Method) -> u32 {
 }
 
 /// OVM code that runs `ovmCREATE(calldata)` and returns the created address as one word (zero
-/// when the creation failed).
+/// when the creation failed), followed by the creation's revert data (empty on success).
 pub fn deployer() -> Vec<u8> {
     Asm::new()
         .push(selector(Method::Create))
@@ -30,15 +30,29 @@ pub fn deployer() -> Vec<u8> {
         .push(0)
         .push(68)
         .op(CALLDATACOPY)
-        // kall(argsOffset 0, argsLen 68 + size, retOffset 0, retLen 32)
-        .push(32)
+        // kall(argsOffset 0, argsLen 68 + size, retOffset 0, retLen 0)
+        .push(0)
         .push(0)
         .op(CALLDATASIZE)
         .push(68)
         .op(ADD)
         .push(0)
         .ops(&sequences::KALL)
-        .ret(0, 32)
+        // The result (address, bytes revertData) to memory 0; the data's bytes to 32.
+        .op(RETURNDATASIZE)
+        .push(0)
+        .push(0)
+        .op(RETURNDATACOPY)
+        .push(64)
+        .op(MLOAD)
+        .op(DUP1)
+        .push(96)
+        .push(32)
+        .op(RETURNDATACOPY)
+        .push(32)
+        .op(ADD)
+        .push(0)
+        .op(RETURN)
         .into_bytes()
 }
 

@@ -719,7 +719,12 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             return Err(Fail::Flag(RevertFlag::CreateCollision, reason));
         }
         let hash = keccak256(&init_code);
-        let code = Arc::new(DecodedCode::with_dialect(init_code, hash, S::FORK, Dialect::Ovm));
+        // The opt-in data section: code up to the CODE_END marker, data after it.
+        let code_len = match self.config.initcode_data_section {
+            true => crate::decode::code_end(&init_code).unwrap_or(init_code.len()),
+            false => init_code.len(),
+        };
+        let code = Arc::new(DecodedCode::with_data(init_code, code_len, hash, S::FORK, Dialect::Ovm));
         if !self.is_pure(&code) {
             let reason = abi::encode_revert_string(
                 "Contract creation code contains unsafe opcodes. Did you use the right compiler or pass an unsafe constructor argument?",

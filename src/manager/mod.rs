@@ -56,6 +56,14 @@ pub struct ManagerConfig {
     pub deployer_policy: DeployerPolicy,
     /// The runtime code ovmCREATEEOA installs (default: `OVM_ProxyEOA` of contracts 0.3.5).
     pub proxy_eoa_code: Bytes,
+    /// Opt-in (`spec/OVM.md` section 7, off by default, which is the contracts-v2 verdict):
+    /// creation code may end its code with [`crate::opcode::sequences::CODE_END`]; the bytes
+    /// after it (the constructor arguments) are data, which the constructor reads with CODECOPY
+    /// but nothing executes, so the purity check does not read them. Without it, arguments
+    /// whose bytes read as a JUMPDEST and banned opcodes make safe code "unsafe" (the 2021
+    /// "unsafe constructor argument"). The transpiler writes the marker with
+    /// `transpile::Options::code_end_marker`.
+    pub initcode_data_section: bool,
 }
 
 /// The runtime code of `OVM_ProxyEOA` from npm `@eth-optimism/contracts@0.3.5` (MIT).
@@ -71,6 +79,7 @@ impl Default for ManagerConfig {
             max_gas_per_queue_per_epoch: 1_000_000_000_000,
             deployer_policy: DeployerPolicy::AllowAll,
             proxy_eoa_code: Bytes::from(crate::primitives::decode_hex(PROXY_EOA_HEX).unwrap_or_default()),
+            initcode_data_section: false,
         }
     }
 }

@@ -283,6 +283,68 @@ fn unsafe_initcode_and_unsafe_runtime() {
     assert_eq!(reason, abi::encode_revert_string("Constructor attempted to deploy unsafe bytecode."));
 }
 
+/// Creation code `constructor ++ CODE_END ++ data`.
+fn with_data(constructor: Asm, data: &[u8]) -> Vec<u8> {
+    let mut code = constructor.into_bytes();
+    code.extend_from_slice(&sequences::CODE_END);
+    code.extend_from_slice(data);
+    code
+}
+
+#[test]
+fn constructor_arguments_after_the_code_end_marker_are_data_when_opted_in() {
+    // The constructor deploys the first byte of its argument word (a STOP); the argument's next
+    // bytes read as JUMPDEST SSTORE, which makes the whole initcode impure to contracts-v2.
+    let mut argument = [0u8; 32];
+    argument[..3].copy_from_slice(&[STOP, JUMPDEST, SSTORE]);
+    let constructor_len = 12;
+    let at = (constructor_len + sequences::CODE_END.len()) as u64;
+    let constructor = Asm::new().push(32).push(at).push(0).op(CODECOPY).ret(0, 1);
+    assert_eq!(constructor.clone().into_bytes().len(), constructor_len);
+    let init = with_data(constructor, &argument);
+    for data_section in [false, true] {
+        let mut em = ExecutionManager::new(ManagerConfig {
+            initcode_data_section: data_section,
+            ..ManagerConfig::default()
+        });
+        deploy(&mut em, A, creator(&init, None));
+        let result = em.execute_transaction(&tx(A, &[]));
+        let created = Address::from_word(words(&result.return_data)[0]);
+        if data_section {
+            assert_eq!(created, create_address(&A, 1));
+            assert_eq!(&em.database().get(&created).unwrap().info.code[..], &[STOP]);
+        } else {
+            assert_eq!(created, Address::ZERO, "contracts-v2 reads the argument as code");
+        }
+    }
+}
+
+#[test]
+fn data_after_the_code_end_marker_never_runs() {
+    // The constructor jumps to a JUMPDEST in its data, which would store: with the data section
+    // the data is not checked, and the jump fails; without it the data makes the code impure.
+    let constructor = Asm::new().push(0).op(JUMP);
+    let mut init = with_data(constructor, &[JUMPDEST, PUSH1, 1, PUSH1, 1, SSTORE, STOP]);
+    let data_at = init.len() - 7;
+    init[1] = data_at as u8;
+    assert_eq!(init[data_at], JUMPDEST);
+    for data_section in [false, true] {
+        let mut em = ExecutionManager::new(ManagerConfig {
+            initcode_data_section: data_section,
+            ..ManagerConfig::default()
+        });
+        deploy(&mut em, A, creator(&init, None));
+        let result = em.execute_transaction(&tx(A, &[]));
+        assert_eq!(words(&result.return_data)[0], U256::ZERO, "data section {data_section}");
+        // Impure without the data section; pure with it, and the constructor's jump fails.
+        let reason = Args::new(&result.return_data).bytes(1).unwrap().to_vec();
+        let unsafe_reason = reason.windows(14).any(|w| w == b"unsafe opcodes");
+        assert_eq!(unsafe_reason, !data_section, "{reason:02x?}");
+        let target = create_address(&A, 1);
+        assert!(em.database().get(&target).is_none_or(|a| a.storage.is_empty() && a.info.code.is_empty()));
+    }
+}
+
 #[test]
 fn creator_not_allowed() {
     let config =

@@ -189,7 +189,7 @@ pub fn check(code: &[u8]) -> Report {
 /// Checks decoded code (decoded for any fork and dialect: the rules read the code's bytes, not the
 /// decoder's view of them).
 pub fn check_decoded(code: &DecodedCode) -> Report {
-    let mut report = Report { code_size: code.bytes().len(), ..Report::default() };
+    let mut report = Report { code_size: code.code().len(), ..Report::default() };
     walk(code, &mut report);
     report
 }
@@ -251,7 +251,8 @@ const PASS: [bool; 256] = {
 /// Walks the decoded stream of `code` once, reporting to `visitor`. Linear in the code size: each
 /// instruction is visited once, and a CALLER costs one comparison of at most 37 bytes.
 pub fn walk(code: &DecodedCode, visitor: &mut impl Visitor) {
-    let bytes: &[u8] = code.bytes();
+    // The code only: data after it (DecodedCode::with_data) is not code.
+    let bytes: &[u8] = code.code();
     // DecodedCode::instrs ends with the STOP that running off the end executes; it is not code.
     let Some((_, instrs)) = code.instrs().split_last() else { return };
     let mut index = 0;

@@ -54,6 +54,12 @@ pub enum Input {
 pub struct Options {
     /// What the input is.
     pub input: Input,
+    /// End the code of creation code (and of the child creation code a factory embeds) with
+    /// [`crate::opcode::sequences::CODE_END`], so that a manager with
+    /// `ManagerConfig::initcode_data_section` treats the constructor arguments appended to it as
+    /// data (opt-in, `spec/OVM.md` section 7; without it such a manager runs the code as any
+    /// other).
+    pub code_end_marker: bool,
 }
 
 /// The largest runtime code the manager deploys (EIP-170).
@@ -206,7 +212,7 @@ pub struct Transpiled {
 
 /// Transpiles `code`.
 pub fn transpile(code: &[u8], options: &Options) -> Result<Transpiled, TranspileError> {
-    let unit = transpile_unit(code, options.input, 0)?;
+    let unit = transpile_unit(code, options.input, options.code_end_marker, 0)?;
     Ok(Transpiled { code: unit.code, report: unit.report })
 }
 
@@ -334,8 +340,9 @@ impl Writer<'_> {
     }
 }
 
-/// Transpiles one piece of code; `depth` counts enclosing creation codes.
-fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, TranspileError> {
+/// Transpiles one piece of code; `depth` counts enclosing creation codes, `marker` is
+/// [`Options::code_end_marker`].
+fn transpile_unit(code: &[u8], input: Input, marker: bool, depth: usize) -> Result<Unit, TranspileError> {
     let a = analysis::analyze(code, input == Input::Runtime);
     if let Some(analysis::AnalysisIssue::TooManyContexts { pc }) = a.issues.first() {
         return Err(TranspileError::TooComplex { pc: *pc });
@@ -347,7 +354,7 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
     };
     let runtime = match runtime_region {
         Some((offset, len)) => {
-            let unit = transpile_unit(&code[offset..offset + len], Input::Runtime, depth)?;
+            let unit = transpile_unit(&code[offset..offset + len], Input::Runtime, marker, depth)?;
             if unit.code.len() > MAX_RUNTIME_SIZE {
                 return Err(TranspileError::TooLarge { size: unit.code.len() });
             }
@@ -371,7 +378,7 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
             if !matches!(find_runtime(bytes, &inner), Ok(Some(_))) {
                 continue;
             }
-            let unit = transpile_unit(bytes, Input::Creation, depth + 1)
+            let unit = transpile_unit(bytes, Input::Creation, marker, depth + 1)
                 .map_err(|error| TranspileError::Embedded { offset, error: Box::new(error) })?;
             children.push((offset, Child { len, hash: keccak256(bytes), code: unit.code }, unit.report));
         }
@@ -447,6 +454,10 @@ fn transpile_unit(code: &[u8], input: Input, depth: usize) -> Result<Unit, Trans
             word[..chunk.len()].copy_from_slice(chunk);
             w.e.op(PUSH32).bytes(&word);
         }
+    }
+    if marker && input == Input::Creation {
+        // Data appended at deploy time follows the marker, where `end` is.
+        w.e.bytes(&crate::opcode::sequences::CODE_END);
     }
     w.e.mark(w.end);
     let (out, offsets) = w.e.assemble().map_err(|_| TranspileError::Internal { pc: 0, rule: "label" })?;

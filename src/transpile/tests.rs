@@ -45,7 +45,7 @@ fn run(code: &[u8], input: &[u8]) -> (bool, Vec<u8>) {
 }
 
 fn transpiled(code: &[u8]) -> Transpiled {
-    let t = transpile(code, &Options { input: Input::Runtime }).expect("transpiles");
+    let t = transpile(code, &Options { input: Input::Runtime, ..Options::default() }).expect("transpiles");
     assert!(crate::purity::check(&t.code).is_pure(), "output must be pure");
     t
 }
@@ -110,7 +110,7 @@ fn state_opcodes_without_a_method_are_refused_with_their_pc() {
         ("PUSH1 1 BLOCKHASH STOP", 2, "BLOCKHASH"),
         ("CALLER PUSH1 0 SSTORE COINBASE STOP", 4, "COINBASE"),
     ] {
-        match transpile(&runtime(listing), &Options { input: Input::Runtime }) {
+        match transpile(&runtime(listing), &Options { input: Input::Runtime, ..Options::default() }) {
             Err(TranspileError::Unsupported { pc: at, name: n }) => {
                 assert_eq!((at, n), (pc, name), "{listing}");
             }
@@ -121,11 +121,15 @@ fn state_opcodes_without_a_method_are_refused_with_their_pc() {
 
 #[test]
 fn msize_and_run_time_codecopy_offsets_are_refused() {
-    let e = transpile(&runtime("MSIZE PUSH1 0 MSTORE STOP"), &Options { input: Input::Runtime }).unwrap_err();
+    let e = transpile(
+        &runtime("MSIZE PUSH1 0 MSTORE STOP"),
+        &Options { input: Input::Runtime, ..Options::default() },
+    )
+    .unwrap_err();
     assert_eq!(e.pc(), Some(0));
     let e = transpile(
         &runtime("PUSH1 32 PUSH1 0 CALLDATALOAD PUSH1 0 CODECOPY STOP"),
-        &Options { input: Input::Runtime },
+        &Options { input: Input::Runtime, ..Options::default() },
     )
     .unwrap_err();
     assert!(matches!(e, TranspileError::CodeCopy { pc: 7, .. }), "{e:?}");
@@ -192,7 +196,8 @@ fn a_runtime_copy_only_the_deployment_reads_is_not_stored() {
         self::runtime("PUSH1 10 PUSH1 16 PUSH1 0 CODECOPY PUSH1 0 MLOAD POP PUSH1 10 PUSH1 0 RETURN");
     reads.extend_from_slice(&runtime);
     for (code, elided) in [(plain, 1), (reads, 0)] {
-        let t = transpile(&code, &Options { input: Input::Creation }).expect("transpiles");
+        let t =
+            transpile(&code, &Options { input: Input::Creation, ..Options::default() }).expect("transpiles");
         assert!(crate::purity::check(&t.code).is_pure());
         assert_eq!(t.report.runtime_copies_elided, elided, "{code:02x?}");
         assert_eq!(t.report.stored_constants, if elided == 1 { 0 } else { runtime.len() });

@@ -71,7 +71,11 @@ pub(crate) struct Outcome {
 
 impl OvmWorld {
     pub(crate) fn new(users: &[Address]) -> Self {
-        let mut em = ExecutionManager::new(ManagerConfig { chain_id: CHAIN_ID, ..ManagerConfig::default() });
+        Self::with_config(users, ManagerConfig { chain_id: CHAIN_ID, ..ManagerConfig::default() })
+    }
+
+    pub(crate) fn with_config(users: &[Address], config: ManagerConfig) -> Self {
+        let mut em = ExecutionManager::new(config);
         em.set_account(DEPLOYER, 1, U256::ZERO, Bytes::from(ovm_deployer()));
         for user in users {
             em.set_account(*user, 1, U256::ZERO, Bytes::from(ovm_forwarder()));
@@ -103,7 +107,7 @@ impl OvmWorld {
     pub(crate) fn deploy(&mut self, initcode: Vec<u8>) -> Address {
         let result = self.transaction(DEPLOYER, initcode);
         assert!(result.is_success(), "{:?}", result.status);
-        let address = Address::from_word(U256::from_be_slice(&result.return_data));
+        let address = Address::from_word(U256::from_be_slice(&result.return_data[..32]));
         assert_ne!(address, Address::ZERO, "ovmCREATE failed");
         address
     }
