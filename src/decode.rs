@@ -277,44 +277,33 @@ static TABLES: [([ByteInfo; 256], [OpEntry; 256]); crate::fork::FORK_COUNT] = {
     tables
 };
 
-/// Accumulates one basic block during decoding.
-struct BlockBuilder {
-    index: usize,
-    /// The instruction that starts the block and can carry its entry check (a JUMPDEST or
-    /// BEGIN_BLOCK), if any: blocks after a JUMPI or a halt start without one.
-    first: u32,
+/// The running totals of the block being decoded: static gas, stack height relative to the
+/// entry, the height it needs on entry and its largest growth.
+#[derive(Clone, Copy, Debug, Default)]
+struct Totals {
     gas: u64,
     height: i32,
     required: i32,
     growth: i32,
 }
 
-impl BlockBuilder {
-    fn new(index: usize, first: u32) -> BlockBuilder {
-        BlockBuilder { index, first, gas: 0, height: 0, required: 0, growth: 0 }
+impl Totals {
+    #[inline(always)]
+    fn add(&mut self, entry: OpEntry) {
+        self.gas += u64::from(entry.gas);
+        self.required = self.required.max(i32::from(entry.inputs) - self.height);
+        self.height += i32::from(entry.outputs) - i32::from(entry.inputs);
+        self.growth = self.growth.max(self.height);
     }
 
-    /// Writes the block's summary and the gas corrections of its gas readers (instruction index,
-    /// block gas charged up to and including it), then empties `gas_readers`. The entry check
-    /// goes into the block's first instruction when its bounds fit a byte each (`aux` = required
-    /// | growth << 8, `arg` = gas); merging runs of JUMPDESTs may take it back out later.
-    fn finish(self, instrs: &mut [Instr], blocks: &mut [BlockInfo], gas_readers: &mut Vec<(usize, u64)>) {
-        for (at, charged) in gas_readers.drain(..) {
-            instrs[at].arg = (self.gas - charged) as u32;
-        }
-        // A block needing more than 1024 items, or growing by more, can never run; saturating
-        // at u16::MAX keeps the entry check failing as it must.
-        let info = BlockInfo {
+    /// The block's summary. A block needing more than 1024 items, or growing by more, can
+    /// never run; saturating at u16::MAX keeps the entry check failing as it must.
+    fn info(self) -> BlockInfo {
+        BlockInfo {
             gas: self.gas as u32,
             stack_required: self.required.clamp(0, i32::from(u16::MAX)) as u16,
             stack_max_growth: self.growth.clamp(0, i32::from(u16::MAX)) as u16,
             skip: 0,
-        };
-        blocks[self.index] = info;
-        if self.first != u32::MAX && info.stack_required < 255 && info.stack_max_growth < 255 {
-            let first = &mut instrs[self.first as usize];
-            first.aux = info.stack_required | info.stack_max_growth << 8;
-            first.arg = info.gas;
         }
     }
 }
@@ -663,12 +652,8 @@ fn basic_blocks(
     jump_table: &mut [u32],
     table: &[OpEntry; 256],
 ) -> Vec<BlockInfo> {
-    let mut b = Blocks {
-        list: Vec::with_capacity(instrs.len() / 4 + 2),
-        current: BlockBuilder::new(0, u32::MAX),
-        gas_readers: Vec::new(),
-    };
-    b.list.push(BlockInfo::default());
+    let mut b =
+        Blocks { list: Vec::with_capacity(instrs.len() / 4 + 2), first: u32::MAX, gas_readers: Vec::new() };
     // JUMPs right after a PUSH1..PUSH4: (the JUMP's index, the pushed destination).
     let mut static_jumps: Vec<(u32, u32)> = Vec::new();
     // JUMPDESTs directly followed by another, with their block (see [`merge_jumpdest_runs`]).
@@ -676,14 +661,12 @@ fn basic_blocks(
     // The entry block is block 0, with its BEGIN_BLOCK if it has one.
     let mut start = 0;
     if instrs[0].op == BEGIN_BLOCK {
-        b.current.first = 0;
+        b.first = 0;
         start = 1;
     }
     // The final STOP belongs to no block: running off the end needs no check.
     let end = instrs.len() - 1;
-    // The current block's running totals, in registers; `b.current` gets them when the block
-    // ends or its gas is read.
-    let (mut gas, mut height, mut required, mut growth) = (0u64, 0i32, 0i32, 0i32);
+    let mut totals = Totals::default();
     for i in start..end {
         let op = instrs[i].op;
         let entry = table[op as usize];
@@ -691,19 +674,16 @@ fn basic_blocks(
             if entry.flags & STARTS != 0 {
                 if op == JUMPDEST {
                     if i > 0 && instrs[i - 1].op == JUMPDEST {
-                        lone.push((i as u32 - 1, b.current.index as u32));
+                        lone.push((i as u32 - 1, b.list.len() as u32));
                     }
                     jump_table[pcs[i] as usize] = i as u32;
                 }
-                (b.current.gas, b.current.height, b.current.required, b.current.growth) =
-                    (gas, height, required, growth);
-                (gas, height, required, growth) = (0, 0, 0, 0);
-                let index = b.next(instrs, i as u32);
+                let index = b.next(instrs, core::mem::take(&mut totals), i as u32);
                 // JUMPDEST and BEGIN_BLOCK: the block they start (until its check is inlined).
                 instrs[i].arg = index as u32;
             }
             if entry.flags & READS_GAS != 0 {
-                b.gas_readers.push((i, gas + u64::from(entry.gas)));
+                b.gas_readers.push((i, totals.gas + u64::from(entry.gas)));
             }
             if op == PC {
                 instrs[i].arg = pcs[i];
@@ -711,25 +691,19 @@ fn basic_blocks(
                 static_jumps.push((i as u32, instrs[i - 1].arg));
             }
         }
-        gas += u64::from(entry.gas);
-        required = required.max(i32::from(entry.inputs) - height);
-        height += i32::from(entry.outputs) - i32::from(entry.inputs);
-        growth = growth.max(height);
+        totals.add(entry);
         if entry.flags & ENDS != 0 {
             // The next instruction starts a block: JUMPI's fall-through (checked by JUMPI),
             // or dead code that only a JUMPDEST can make reachable again.
-            (b.current.gas, b.current.height, b.current.required, b.current.growth) =
-                (gas, height, required, growth);
-            (gas, height, required, growth) = (0, 0, 0, 0);
-            let index = b.next(instrs, u32::MAX);
+            let index = b.next(instrs, core::mem::take(&mut totals), u32::MAX);
             if op == JUMPI {
                 instrs[i].arg = index as u32;
             }
         }
     }
-    (b.current.gas, b.current.height, b.current.required, b.current.growth) = (gas, height, required, growth);
-    let Blocks { mut list, current, mut gas_readers } = b;
-    current.finish(instrs, &mut list, &mut gas_readers);
+    b.next(instrs, totals, u32::MAX);
+    let mut list = b.list;
+    // The `next` above opened a block after the last one; it has no instructions.
     // A JUMP right after the PUSH of a valid destination carries the destination's instruction
     // index plus one, so that executing it needs no jump-table lookup. (The PUSH and the JUMP
     // are in one block, so the value on the stack at the JUMP is always that constant.)
@@ -744,26 +718,38 @@ fn basic_blocks(
     list
 }
 
-/// The blocks found so far by [`basic_blocks`] and the one being built.
+/// The blocks found so far by [`basic_blocks`]; the one being built has index `list.len()`.
 struct Blocks {
     list: Vec<BlockInfo>,
-    current: BlockBuilder,
+    /// The instruction that starts the current block and can carry its entry check (a
+    /// JUMPDEST or BEGIN_BLOCK), or [`u32::MAX`]: blocks after a JUMPI or a halt start without.
+    first: u32,
     /// The current block's gas readers: (instruction index, block gas up to and including it).
     gas_readers: Vec<(usize, u64)>,
 }
 
 impl Blocks {
-    /// Closes the current block and opens the next one (starting at instruction `first`, or at
-    /// none: [`u32::MAX`]), returning its index.
-    fn next(&mut self, instrs: &mut [Instr], first: u32) -> usize {
-        let index = self.list.len();
-        self.list.push(BlockInfo::default());
-        core::mem::replace(&mut self.current, BlockBuilder::new(index, first)).finish(
-            instrs,
-            &mut self.list,
-            &mut self.gas_readers,
-        );
-        index
+    /// Closes the current block, whose totals are `totals`, and opens the next one (starting at
+    /// instruction `first`, or at none: [`u32::MAX`]), returning its index. Closing writes the
+    /// gas corrections of the block's gas readers, and its entry check into its first
+    /// instruction when its bounds fit a byte each (`aux` = required | growth << 8, `arg` =
+    /// gas); merging runs of JUMPDESTs may take it back out later.
+    #[inline]
+    fn next(&mut self, instrs: &mut [Instr], totals: Totals, first: u32) -> usize {
+        if !self.gas_readers.is_empty() {
+            for (at, charged) in self.gas_readers.drain(..) {
+                instrs[at].arg = (totals.gas - charged) as u32;
+            }
+        }
+        let info = totals.info();
+        if self.first != u32::MAX && info.stack_required < 255 && info.stack_max_growth < 255 {
+            let entry = &mut instrs[self.first as usize];
+            entry.aux = info.stack_required | info.stack_max_growth << 8;
+            entry.arg = info.gas;
+        }
+        self.list.push(info);
+        self.first = first;
+        self.list.len()
     }
 }
 
