@@ -489,13 +489,14 @@ impl Analyzer<'_> {
     /// The code address `v` certainly is, if any: a JUMPDEST pc from PUSHes only.
     fn code_address(&self, v: V) -> Option<u64> {
         match v.tag() {
+            // Named by the JUMPDEST's instruction index, which is as good a key as its pc.
             V::PUSH => {
-                let i = v.index() as usize;
-                (self.push_target[i] != NONE).then(|| self.instrs[i].value.as_limbs()[0])
+                let target = self.push_target[v.index() as usize];
+                (target != NONE).then_some(u64::from(target))
             }
             V::JOINED if !self.values.unknown(v) => {
                 let c = self.values.constant(v, self.instrs)?;
-                self.jumpdest_index(c).map(|_| c.as_limbs()[0])
+                self.jumpdest_index(c).map(|t| t as u64)
             }
             _ => None,
         }
