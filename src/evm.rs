@@ -194,13 +194,14 @@ pub(crate) trait FrameDriver {
     fn finish<S: Spec>(&mut self, frame: Frame, reason: ExitReason) -> Result<SubResult, DatabaseError>;
 }
 
-/// The frame loop: runs `first` and every frame it starts from a heap stack of frames, until the
-/// outermost one ends. No function here recurses on CALL or CREATE.
+/// The frame loop: runs `first` and every frame it starts from a stack of frames (on the heap
+/// beyond the first), until the outermost one ends. No function here recurses on CALL or CREATE.
 pub(crate) fn drive<S: Spec, D: FrameDriver>(
     driver: &mut D,
     first: Next,
 ) -> Result<SubResult, DatabaseError> {
-    let mut frames: Vec<Frame> = Vec::with_capacity(8);
+    // The outermost frame inline (a transaction that never calls allocates nothing here).
+    let mut frames: smallvec::SmallVec<[Frame; 1]> = smallvec::SmallVec::new();
     let mut next = driver.start::<S>(first)?;
     loop {
         match next {
@@ -239,7 +240,9 @@ pub struct Evm<'a, 'db, T: Tracer = NoTracer> {
     env: Env,
     cache: &'a mut CodeCache,
     tracer: T,
-    pool: Vec<(Stack, Memory)>,
+    /// Stacks and memories of finished frames, for the next frame (one inline: most
+    /// transactions never nest).
+    pool: smallvec::SmallVec<[(Stack, Memory); 1]>,
 }
 
 impl<'a, 'db> Evm<'a, 'db, NoTracer> {
@@ -253,7 +256,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     /// An EVM that reports to `tracer`.
     pub fn with_tracer(db: &'db mut dyn Database, env: Env, cache: &'a mut CodeCache, tracer: T) -> Self {
         let fork = cache.fork();
-        Evm { state: JournaledState::new(db, fork), env, cache, tracer, pool: Vec::new() }
+        Evm { state: JournaledState::new(db, fork), env, cache, tracer, pool: smallvec::SmallVec::new() }
     }
 
     /// The fork this EVM runs.

@@ -1,6 +1,5 @@
 //! Frame memory: a byte array that grows in 32-byte words as gas pays for it.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::primitives::{B256, U256, keccak256};
@@ -19,8 +18,11 @@ pub const MEMORY_LIMIT: u64 = 1 << 32;
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
     data: Vec<u8>,
-    memo: Option<Box<HashMemo>>,
+    memo: HashMemo,
 }
+
+/// The allocation memory starts with when it first grows.
+const INITIAL_CAPACITY: usize = 4096;
 
 /// Entries in the hash memo (direct-mapped).
 const MEMO_ENTRIES: usize = 64;
@@ -33,10 +35,19 @@ struct MemoEntry {
     hash: B256,
 }
 
-/// A direct-mapped memo of Keccak-256 over 32- and 64-byte inputs.
+/// A direct-mapped memo of Keccak-256 over 32- and 64-byte inputs. The table holds small
+/// indexes into `entries` (0: empty), which grows only as inputs are remembered: a transaction
+/// that hashes twice pays for two entries, not for zeroing a whole table.
 #[derive(Clone)]
 struct HashMemo {
-    entries: [MemoEntry; MEMO_ENTRIES],
+    slots: [u8; MEMO_ENTRIES],
+    entries: Vec<MemoEntry>,
+}
+
+impl Default for HashMemo {
+    fn default() -> HashMemo {
+        HashMemo { slots: [0; MEMO_ENTRIES], entries: Vec::new() }
+    }
 }
 
 impl core::fmt::Debug for HashMemo {
@@ -46,11 +57,6 @@ impl core::fmt::Debug for HashMemo {
 }
 
 impl HashMemo {
-    fn new() -> Box<HashMemo> {
-        // `len` 0 marks an empty entry (only 32 and 64 are stored).
-        Box::new(HashMemo { entries: [MemoEntry { len: 0, input: [0; 64], hash: B256::ZERO }; MEMO_ENTRIES] })
-    }
-
     /// The entry `input` maps to: a multiplicative hash of its 8-byte words.
     #[inline]
     fn slot(input: &[u8]) -> usize {
@@ -97,6 +103,13 @@ impl Memory {
     pub fn grow(&mut self, words: u64) {
         let bytes = (words * 32) as usize;
         if bytes > self.data.len() {
+            if bytes > self.data.capacity() {
+                // At least 4 KiB at once: compiled code grows memory a word or two at a time, and
+                // reallocating (and copying) at each doubling from 32 bytes up showed in profiles
+                // of short transactions.
+                let want = bytes.max(2 * self.data.capacity()).max(INITIAL_CAPACITY);
+                self.data.reserve_exact(want - self.data.len());
+            }
             self.data.resize(bytes, 0);
         }
     }
@@ -156,15 +169,26 @@ impl Memory {
         if len != 32 && len != 64 {
             return keccak256(input);
         }
-        let memo = self.memo.get_or_insert_with(HashMemo::new);
-        let entry = &mut memo.entries[HashMemo::slot(input)];
-        if usize::from(entry.len) == len && entry.input[..len] == *input {
+        let memo = &mut self.memo;
+        let slot = HashMemo::slot(input);
+        let index = usize::from(memo.slots[slot]);
+        if let Some(entry) = index.checked_sub(1).and_then(|i| memo.entries.get(i))
+            && usize::from(entry.len) == len
+            && entry.input[..len] == *input
+        {
             return entry.hash;
         }
         let hash = keccak256(input);
-        entry.len = len as u8;
+        let mut entry = MemoEntry { len: len as u8, input: [0; 64], hash };
         entry.input[..len].copy_from_slice(input);
-        entry.hash = hash;
+        match index.checked_sub(1).and_then(|i| memo.entries.get_mut(i)) {
+            Some(old) => *old = entry,
+            None => {
+                memo.entries.push(entry);
+                // At most MEMO_ENTRIES (64) entries: each fills an empty slot, so this fits a u8.
+                memo.slots[slot] = memo.entries.len() as u8;
+            }
+        }
         hash
     }
 

@@ -129,7 +129,9 @@ pub(crate) struct OvmDriver<'a, 'db, T: Tracer> {
     pub(crate) config: &'a ManagerConfig,
     pub(crate) context: TransactionContext,
     messages: Vec<MessageRecord>,
-    pool: Vec<(Stack, Memory)>,
+    /// Stacks and memories of finished frames, for the next frame (one inline: most
+    /// transactions never nest).
+    pool: smallvec::SmallVec<[(Stack, Memory); 1]>,
     pub(crate) entry: Option<EntryOutcome>,
 }
 
@@ -184,7 +186,7 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             config,
             context,
             messages: alloc::vec![root],
-            pool: Vec::new(),
+            pool: smallvec::SmallVec::new(),
             entry: None,
         }
     }

@@ -2,6 +2,7 @@
 //! change recorded so that a frame's changes can be reverted, EIP-2929 access lists, EIP-1153
 //! transient storage, logs and the refund counter.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use bytes::Bytes;
@@ -74,7 +75,8 @@ enum Entry {
     AccountCreated(Address),
     BalanceChange { address: Address, old: U256 },
     NonceChange { address: Address, old: u64 },
-    CodeChange { address: Address, old: AccountInfo },
+    // Boxed: code changes are rare, and the account record would double every entry's size.
+    CodeChange { address: Address, old: Box<AccountInfo> },
     StorageChange { address: Address, slot: U256, old: U256 },
     StorageWarmed { address: Address, slot: U256 },
     TransientChange { address: Address, slot: U256, old: U256 },
@@ -167,6 +169,46 @@ fn load_account<'m>(
     }
 }
 
+/// Records that `account` (at `address`) changed: from now on it exists and is touched. Takes
+/// the account already looked up, so a change costs one map lookup.
+#[inline]
+fn note_changed(
+    account: &mut Account,
+    address: &Address,
+    journal: &mut Vec<Entry>,
+    ripemd_touched: &mut bool,
+) {
+    if !account.exists {
+        account.exists = true;
+        journal.push(Entry::AccountExists(*address));
+    }
+    if !account.touched {
+        account.touched = true;
+        journal.push(Entry::AccountTouched(*address));
+    }
+    if *address == RIPEMD {
+        *ripemd_touched = true;
+    }
+}
+
+/// The slot `slot` of `account` (at `address`), read from `db` the first time.
+#[inline]
+fn slot_of<'a>(
+    account: &'a mut Account,
+    db: &mut dyn Database,
+    address: &Address,
+    slot: &U256,
+) -> Result<&'a mut Slot, DatabaseError> {
+    let fresh = account.storage_cleared || !account.exists;
+    match account.storage.entry(*slot) {
+        hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+        hashbrown::hash_map::Entry::Vacant(entry) => {
+            let value = if fresh { U256::ZERO } else { db.storage(address, slot)? };
+            Ok(entry.insert(Slot { original: value, present: value, warm: false }))
+        }
+    }
+}
+
 /// The RIPEMD-160 precompile, whose touch survives a revert (the mainnet consensus quirk of
 /// block 2675119; go-ethereum `stateObject.touch`).
 const RIPEMD: Address = Address::from_low_u64(3);
@@ -205,7 +247,7 @@ impl<'db> JournaledState<'db> {
             // Room for what a transaction touches at least (sender, recipient, coinbase, a few
             // more) without growing the table.
             accounts: Map::with_capacity_and_hasher(8, crate::primitives::FixedHasher),
-            journal: Vec::with_capacity(16),
+            journal: Vec::with_capacity(32),
             logs: Vec::new(),
             transient: Map::default(),
             markers: crate::primitives::Set::default(),
@@ -219,8 +261,10 @@ impl<'db> JournaledState<'db> {
     /// loaded, as other accounts are, only when something accesses them.
     pub fn warm_precompiles(&mut self) {
         self.warm_precompiles = Some(self.fork);
-        for address in crate::precompiles::addresses(self.fork) {
-            if let Some(account) = self.accounts.get_mut(&address) {
+        // Those loaded already (few at the start of a transaction: fewer than precompiles).
+        let fork = self.fork;
+        for (address, account) in self.accounts.iter_mut() {
+            if crate::precompiles::is_precompile(address, fork) {
                 account.warm = true;
             }
         }
@@ -269,7 +313,7 @@ impl<'db> JournaledState<'db> {
             }
             Entry::BalanceChange { address, old } => account(accounts, &address).info.balance = old,
             Entry::NonceChange { address, old } => account(accounts, &address).info.nonce = old,
-            Entry::CodeChange { address, old } => account(accounts, &address).info = old,
+            Entry::CodeChange { address, old } => account(accounts, &address).info = *old,
             Entry::StorageChange { address, slot, old } => {
                 if let Some(s) = account(accounts, &address).storage.get_mut(&slot) {
                     s.present = old;
@@ -341,18 +385,7 @@ impl<'db> JournaledState<'db> {
     /// `getOrNewStateObject` and journal do).
     fn mark_changed(&mut self, address: &Address) {
         let account = self.accounts.get_mut(address).expect("changed accounts are loaded");
-        if !account.exists {
-            account.exists = true;
-            self.journal.push(Entry::AccountExists(*address));
-        }
-        let account = self.accounts.get_mut(address).expect("loaded");
-        if !account.touched {
-            account.touched = true;
-            self.journal.push(Entry::AccountTouched(*address));
-        }
-        if *address == RIPEMD {
-            self.ripemd_touched = true;
-        }
+        note_changed(account, address, &mut self.journal, &mut self.ripemd_touched);
     }
 
     /// EIP-161 touch: a zero-value transfer to `address` (makes it exist; from Spurious Dragon on,
@@ -365,17 +398,26 @@ impl<'db> JournaledState<'db> {
 
     /// Sets the balance of `address`.
     pub fn set_balance(&mut self, address: &Address, balance: U256) -> Result<(), DatabaseError> {
-        let account = self.load(address)?;
-        let old = core::mem::replace(&mut account.info.balance, balance);
-        self.journal.push(Entry::BalanceChange { address: *address, old });
-        self.mark_changed(address);
-        Ok(())
+        self.update_balance(address, |_| balance)
     }
 
     /// Adds `value` to the balance of `address` (wrapping: the total supply cannot overflow).
     pub fn add_balance(&mut self, address: &Address, value: U256) -> Result<(), DatabaseError> {
-        let balance = self.load(address)?.info.balance;
-        self.set_balance(address, balance.wrapping_add(value))
+        self.update_balance(address, |old| old.wrapping_add(value))
+    }
+
+    /// Replaces the balance of `address` by `new(old)`, journaled, in one lookup.
+    fn update_balance(
+        &mut self,
+        address: &Address,
+        new: impl FnOnce(U256) -> U256,
+    ) -> Result<(), DatabaseError> {
+        let account = load_account(&mut self.accounts, &mut *self.db, address, self.warm_precompiles)?;
+        let old = account.info.balance;
+        account.info.balance = new(old);
+        self.journal.push(Entry::BalanceChange { address: *address, old });
+        note_changed(account, address, &mut self.journal, &mut self.ripemd_touched);
+        Ok(())
     }
 
     /// Moves `value` from `from` to `to`; `Ok(false)` without any change when `from` cannot pay.
@@ -392,10 +434,10 @@ impl<'db> JournaledState<'db> {
 
     /// Sets the nonce of `address`.
     pub fn set_nonce(&mut self, address: &Address, nonce: u64) -> Result<(), DatabaseError> {
-        let account = self.load(address)?;
+        let account = load_account(&mut self.accounts, &mut *self.db, address, self.warm_precompiles)?;
         let old = core::mem::replace(&mut account.info.nonce, nonce);
         self.journal.push(Entry::NonceChange { address: *address, old });
-        self.mark_changed(address);
+        note_changed(account, address, &mut self.journal, &mut self.ripemd_touched);
         Ok(())
     }
 
@@ -405,7 +447,7 @@ impl<'db> JournaledState<'db> {
         let code_hash = if code.is_empty() { KECCAK_EMPTY } else { keccak256(&code) };
         let new = AccountInfo { code_hash, code, ..account.info.clone() };
         let old = core::mem::replace(&mut account.info, new);
-        self.journal.push(Entry::CodeChange { address: *address, old });
+        self.journal.push(Entry::CodeChange { address: *address, old: Box::new(old) });
         self.mark_changed(address);
         Ok(())
     }
@@ -454,14 +496,7 @@ impl<'db> JournaledState<'db> {
     fn sload_inner(&mut self, address: &Address, slot: &U256) -> Result<&mut Slot, DatabaseError> {
         let db = &mut *self.db;
         let account = load_account(&mut self.accounts, db, address, self.warm_precompiles)?;
-        let fresh = account.storage_cleared || !account.exists;
-        match account.storage.entry(*slot) {
-            hashbrown::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
-            hashbrown::hash_map::Entry::Vacant(entry) => {
-                let value = if fresh { U256::ZERO } else { db.storage(address, slot)? };
-                Ok(entry.insert(Slot { original: value, present: value, warm: false }))
-            }
-        }
+        slot_of(account, db, address, slot)
     }
 
     /// SLOAD: the current value and whether the slot was cold (EIP-2929; marks it warm).
@@ -488,7 +523,9 @@ impl<'db> JournaledState<'db> {
         slot: &U256,
         value: U256,
     ) -> Result<SstoreOutcome, DatabaseError> {
-        let s = self.sload_inner(address, slot)?;
+        let db = &mut *self.db;
+        let account = load_account(&mut self.accounts, db, address, self.warm_precompiles)?;
+        let s = slot_of(account, db, address, slot)?;
         let outcome = SstoreOutcome { original: s.original, present: s.present, was_cold: !s.warm };
         s.warm = true;
         s.present = value;
@@ -496,7 +533,7 @@ impl<'db> JournaledState<'db> {
             self.journal.push(Entry::StorageWarmed { address: *address, slot: *slot });
         }
         self.journal.push(Entry::StorageChange { address: *address, slot: *slot, old: outcome.present });
-        self.mark_changed(address);
+        note_changed(account, address, &mut self.journal, &mut self.ripemd_touched);
         Ok(outcome)
     }
 
