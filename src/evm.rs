@@ -55,6 +55,10 @@ fn address_of_hash(hash: B256) -> Address {
 pub type AccessList = Vec<(Address, Vec<U256>)>;
 
 /// What the frame loop does next.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "a frame is moved once, when it starts; boxing it would allocate on every call"
+)]
 pub(crate) enum Next {
     /// Run this new frame.
     Run(Frame),
