@@ -11,7 +11,7 @@ use crate::env::Env;
 use crate::fork::Fork;
 use crate::gas;
 use crate::interpreter::{
-    self, Action, CallRequest, CreateRequest, ExitReason, Frame, FrameOrigin, Host, Memory, Message, Stack,
+    self, Action, CallRequest, CreateRequest, ExitReason, Frame, FrameOrigin, FramePool, Host, Message,
     SubResult,
 };
 use crate::precompiles;
@@ -244,9 +244,7 @@ pub struct Evm<'a, 'db, T: Tracer = NoTracer> {
     env: Env,
     cache: &'a mut CodeCache,
     tracer: T,
-    /// Stacks and memories of finished frames, for the next frame (one inline: most
-    /// transactions never nest).
-    pool: smallvec::SmallVec<[(Stack, Memory); 1]>,
+    pool: FramePool,
 }
 
 impl<'a, 'db> Evm<'a, 'db, NoTracer> {
@@ -260,7 +258,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
     /// An EVM that reports to `tracer`.
     pub fn with_tracer(db: &'db mut dyn Database, env: Env, cache: &'a mut CodeCache, tracer: T) -> Self {
         let fork = cache.fork();
-        Evm { state: JournaledState::new(db, fork), env, cache, tracer, pool: smallvec::SmallVec::new() }
+        Evm { state: JournaledState::new(db, fork), env, cache, tracer, pool: FramePool::default() }
     }
 
     /// The fork this EVM runs.
@@ -538,10 +536,6 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         }
     }
 
-    fn take_buffers(&mut self) -> (Stack, Memory) {
-        self.pool.pop().unwrap_or_else(|| (Stack::new(), Memory::new()))
-    }
-
     fn done(&mut self, reason: ExitReason, gas_left: u64, output: Bytes, created: Option<Address>) -> Next {
         if T::ENABLED {
             self.tracer.frame_exit(reason, gas_left, &output);
@@ -612,7 +606,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         }
         let (hash, bytes) = (account.info.code_hash, account.info.code.clone());
         let code = self.cache.get_or_decode(hash, &bytes);
-        let (stack, memory) = self.take_buffers();
+        let (stack, memory) = self.pool.take();
         Ok(Next::Run(Frame::new(code, message, gas, checkpoint, FrameOrigin::Call, stack, memory)))
     }
 
@@ -672,7 +666,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
             is_static: false,
             depth,
         };
-        let (stack, memory) = self.take_buffers();
+        let (stack, memory) = self.pool.take();
         Ok(Next::Run(Frame::new(code, message, gas, checkpoint, FrameOrigin::Create(address), stack, memory)))
     }
 
@@ -686,10 +680,7 @@ impl<'a, 'db, T: Tracer> Evm<'a, 'db, T> {
         let origin = frame.origin();
         let mut gas_left = frame.gas();
         let output = frame.output().clone();
-        let (mut stack, mut memory) = frame.into_parts();
-        stack.clear();
-        memory.clear();
-        self.pool.push((stack, memory));
+        self.pool.recycle(frame);
 
         let (reason, output, created) = match (origin, reason) {
             (FrameOrigin::Create(address), reason) if reason.is_success() => {

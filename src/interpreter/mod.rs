@@ -241,6 +241,26 @@ pub struct SubResult {
     pub created: Option<Address>,
 }
 
+/// The stacks and memories of finished frames, kept for the next frame a frame loop starts (one
+/// inline: most transactions never nest).
+#[derive(Debug, Default)]
+pub(crate) struct FramePool(smallvec::SmallVec<[(Stack, Memory); 1]>);
+
+impl FramePool {
+    /// An empty stack and memory: reused when a finished frame left them, new otherwise.
+    pub(crate) fn take(&mut self) -> (Stack, Memory) {
+        self.0.pop().unwrap_or_else(|| (Stack::new(), Memory::new()))
+    }
+
+    /// Keeps the stack and memory of the finished `frame`, emptied, for reuse.
+    pub(crate) fn recycle(&mut self, frame: Frame) {
+        let (mut stack, mut memory) = (frame.stack, frame.memory);
+        stack.clear();
+        memory.clear();
+        self.0.push((stack, memory));
+    }
+}
+
 /// One call or creation frame: its code, position, stack, memory, gas and message.
 #[derive(Debug)]
 pub struct Frame {
@@ -306,11 +326,6 @@ impl Frame {
     /// The checkpoint taken when the frame started.
     pub fn checkpoint(&self) -> Checkpoint {
         self.checkpoint
-    }
-
-    /// Takes the stack and memory back for reuse.
-    pub(crate) fn into_parts(self) -> (Stack, Memory) {
-        (self.stack, self.memory)
     }
 
     /// Delivers the result of the call or creation this frame waits for. `Err` when the frame

@@ -17,7 +17,7 @@ use crate::env::{BlockEnv, Env};
 use crate::evm::{FrameDriver, Next, create_address, create2_address};
 use crate::gas;
 use crate::interpreter::{
-    self, Action, CallRequest, ExitReason, Frame, FrameOrigin, Host, Memory, Message, Stack, SubResult,
+    self, Action, CallRequest, ExitReason, Frame, FrameOrigin, FramePool, Host, Message, SubResult,
 };
 use crate::opcode;
 use crate::precompiles;
@@ -129,9 +129,7 @@ pub(crate) struct OvmDriver<'a, 'db, T: Tracer> {
     pub(crate) config: &'a ManagerConfig,
     pub(crate) context: TransactionContext,
     messages: Vec<MessageRecord>,
-    /// Stacks and memories of finished frames, for the next frame (one inline: most
-    /// transactions never nest).
-    pool: smallvec::SmallVec<[(Stack, Memory); 1]>,
+    pool: FramePool,
     pub(crate) entry: Option<EntryOutcome>,
 }
 
@@ -186,7 +184,7 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             config,
             context,
             messages: alloc::vec![root],
-            pool: smallvec::SmallVec::new(),
+            pool: FramePool::default(),
             entry: None,
         }
     }
@@ -325,10 +323,6 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
         let verdict = crate::purity::is_pure(code);
         self.purity.insert(code.hash(), verdict);
         verdict
-    }
-
-    fn take_buffers(&mut self) -> (Stack, Memory) {
-        self.pool.pop().unwrap_or_else(|| (Stack::new(), Memory::new()))
     }
 
     fn kall_result(reason: ExitReason, gas_left: u64, output: Vec<u8>) -> SubResult {
@@ -608,7 +602,7 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             is_static: false,
             depth,
         };
-        let (stack, memory) = self.take_buffers();
+        let (stack, memory) = self.pool.take();
         let checkpoint = self.top().checkpoint;
         Ok(Served::Started(Next::Run(Frame::new(
             decoded,
@@ -748,7 +742,7 @@ impl<'a, 'db, T: Tracer> OvmDriver<'a, 'db, T> {
             is_static: false,
             depth,
         };
-        let (stack, memory) = self.take_buffers();
+        let (stack, memory) = self.pool.take();
         let checkpoint = self.top().checkpoint;
         Ok(Next::Run(Frame::new(
             code,
@@ -952,10 +946,7 @@ impl<T: Tracer> FrameDriver for OvmDriver<'_, '_, T> {
         let origin = frame.origin();
         let mut gas_left = frame.gas();
         let output = frame.output().to_vec();
-        let (mut stack, mut memory) = frame.into_parts();
-        stack.clear();
-        memory.clear();
-        self.pool.push((stack, memory));
+        self.pool.recycle(frame);
 
         let outcome = if reason.is_success() {
             match origin {

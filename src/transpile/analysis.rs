@@ -486,10 +486,10 @@ impl Analyzer<'_> {
         (i != NONE && self.instrs[i as usize].op == JUMPDEST).then_some(i as usize)
     }
 
-    /// The code address `v` certainly is, if any: a JUMPDEST pc from PUSHes only.
+    /// The code address `v` certainly is, if any (a JUMPDEST, from PUSHes only), named by the
+    /// JUMPDEST's instruction index: as good a key as its pc, and cheaper to find.
     fn code_address(&self, v: V) -> Option<u64> {
         match v.tag() {
-            // Named by the JUMPDEST's instruction index, which is as good a key as its pc.
             V::PUSH => {
                 let target = self.push_target[v.index() as usize];
                 (target != NONE).then_some(u64::from(target))
